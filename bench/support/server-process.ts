@@ -1,0 +1,132 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+import { freePort } from "../../test/support/ports.js";
+
+import type { ServerStorage } from "./databases.js";
+import { note } from "./emit.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The built server: what `npm start` and the package's `certsmith` bin run. */
+export const MAIN_JS = path.join(REPO_ROOT, "dist", "main.js");
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(full));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+      newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than src/, so the figures are for the current code. */
+export function ensureBuilt(): void {
+  const stale =
+    !existsSync(MAIN_JS) ||
+    statSync(MAIN_JS).mtimeMs < newestSourceMtime(path.join(REPO_ROOT, "src"));
+  if (!stale) return;
+  note("building dist/ (npm run build)");
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const result = spawnSync(npm, ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("npm run build failed; fix the build, then re-run");
+}
+
+/** The environment for the server: none of the caller's CERTSMITH_* settings leak in. */
+function serverEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith("CERTSMITH_") && name !== "DATABASE_URL") env[name] = value;
+  }
+  return env;
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  baseUrl: string;
+  /** Milliseconds from spawn to the first 200 on /health. */
+  readyMs: number;
+  /** The server's own stdout and stderr (its JSON log), kept in a file in the data dir. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const POLL_INTERVAL_MS = 5;
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Spawns `node dist/main.js serve` on a free loopback port with the given storage, and resolves
+ * once /health answers 200. The log goes to a file, not a pipe, so reading it costs the bench
+ * process nothing while the server is under load.
+ */
+export async function startServer(
+  storage: ServerStorage,
+  extraArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const port = await freePort();
+  // Load fetch (undici) before the clock starts, so its first-use cost is not counted.
+  await fetch("http://127.0.0.1:1/").catch(() => undefined);
+  const logFile = path.join(storage.dataDir, "server.log");
+  const logFd = openSync(logFile, "a");
+  const args = [
+    MAIN_JS,
+    "serve",
+    "--port",
+    String(port),
+    "--data-dir",
+    storage.dataDir,
+    "--database-url",
+    storage.databaseUrl,
+    ...extraArgs,
+  ];
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: storage.dataDir,
+    env: serverEnv(),
+    stdio: ["ignore", logFd, logFd],
+  });
+  closeSync(logFd);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (hasExited) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  for (;;) {
+    if (hasExited) throw new Error(`the server exited during start-up:\n${log().slice(-4000)}`);
+    if (performance.now() - spawnedAt > START_TIMEOUT_MS) {
+      await stop();
+      throw new Error(`no 200 on /health within ${START_TIMEOUT_MS} ms:\n${log().slice(-4000)}`);
+    }
+    const status = await fetch(`${baseUrl}/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  const readyMs = performance.now() - spawnedAt;
+  return { child, pid: child.pid!, baseUrl, readyMs, log, stop };
+}
+
+/** Resident set size of a process in MiB, from /proc/PID/status (Linux). */
+export function residentMiB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kib) / 1024;
+}

@@ -1,0 +1,120 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+
+import type { Clock } from "../lib/clock.js";
+import type { AuditService } from "../services/audit/audit.service.js";
+import type { IdempotencyService } from "../services/idempotency/idempotency.service.js";
+import type { ApiKeyUsage } from "../services/identity/api-key-usage.js";
+import type { ApiKeysService } from "../services/identity/api-keys.service.js";
+import type { AuthService } from "../services/identity/auth.service.js";
+import type { MembersService } from "../services/identity/members.service.js";
+import type { SetupService } from "../services/identity/setup.service.js";
+import type { UsersService } from "../services/identity/users.service.js";
+import type { ProjectsService } from "../services/projects/projects.service.js";
+import type { HealthService } from "../services/system/health.service.js";
+
+import { principalScope } from "./actor.js";
+import { registerOpenApi } from "./openapi.js";
+import { registerAccessControl, type RouteAccessEntry } from "./plugins/access-control.js";
+import { registerNativeErrorHandler } from "./plugins/error-handler.js";
+import { registerIdempotency } from "./plugins/idempotency.js";
+import { registerHttpMetrics } from "./plugins/metrics.js";
+import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
+import { enforceRouteContract } from "./plugins/route-contract.js";
+import { systemRoutes } from "./routes/system.js";
+import { apiKeyRoutes } from "./routes/v1/api-keys.js";
+import { auditRoutes } from "./routes/v1/audit.js";
+import { authRoutes } from "./routes/v1/auth.js";
+import { memberRoutes } from "./routes/v1/members.js";
+import { projectRoutes } from "./routes/v1/projects.js";
+import { setupRoutes } from "./routes/v1/setup.js";
+import { userRoutes } from "./routes/v1/users.js";
+
+export interface ServerDeps {
+  version: string;
+  publicUrl: string;
+  bodyLimitBytes: number;
+  logger: FastifyBaseLogger;
+  registry: Registry;
+  clock: Clock;
+  /** Session cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+  /** Filled with every route's access declaration (for the generated RBAC test). */
+  routeTable?: RouteAccessEntry[];
+  services: {
+    health: HealthService;
+    idempotency: IdempotencyService;
+    projects: ProjectsService;
+    audit: AuditService;
+    auth: AuthService;
+    users: UsersService;
+    members: MembersService;
+    apiKeys: ApiKeysService;
+    apiKeyUsage: ApiKeyUsage;
+    setup: SetupService;
+  };
+}
+
+/**
+ * The whole HTTP surface, ready for `listen()` or `inject()`; listening is the caller's job
+ * (STYLE.md §1: app/server split), so tests run the real server without a port.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: "request_id" }),
+    bodyLimit: deps.bodyLimitBytes,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      // Unknown fields are refused (400), not silently dropped; query strings are coerced.
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: "array",
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+  });
+
+  // JSON only (seed 004 §04): the only body parser at the root is JSON, so any other content type
+  // with a body is a 415. An empty body is "no body" (actions like POST …/revoke need none).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, body as string, done);
+  });
+
+  registerRequestId(app);
+  registerNativeErrorHandler(app);
+  registerHttpMetrics(app, deps.registry);
+  registerAccessControl(app, {
+    auth: deps.services.auth,
+    apiKeys: deps.services.apiKeys,
+    usage: deps.services.apiKeyUsage,
+    clock: deps.clock,
+    secureCookies: deps.secureCookies,
+    ...(deps.routeTable ? { routeTable: deps.routeTable } : {}),
+  });
+  registerIdempotency(app, { idempotency: deps.services.idempotency, scopeOf: principalScope });
+  enforceRouteContract(app);
+  await registerOpenApi(app, { version: deps.version, publicUrl: deps.publicUrl });
+
+  systemRoutes(app, { health: deps.services.health, registry: deps.registry });
+  const { services } = deps;
+  setupRoutes(app, { setup: services.setup });
+  authRoutes(app, { auth: services.auth, secureCookies: deps.secureCookies });
+  userRoutes(app, { users: services.users });
+  apiKeyRoutes(app, { apiKeys: services.apiKeys, clock: deps.clock });
+  projectRoutes(app, { projects: services.projects });
+  auditRoutes(app, { audit: services.audit });
+  memberRoutes(app, { members: services.members });
+
+  return app;
+}

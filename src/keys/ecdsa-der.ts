@@ -1,0 +1,63 @@
+import { KeyStoreError } from "./errors.js";
+
+/**
+ * PKCS#11 CKM_ECDSA returns r‖s, each of the order length (PKCS#11 v2.40 Mechanisms §2.3.1);
+ * X.509 and CMS carry `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279
+ * §2.2.3). These convert between the two.
+ */
+export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+  if (raw.length === 0 || raw.length % 2 !== 0) {
+    throw new KeyStoreError("unsupported", "an r||s ECDSA signature has an even, non-zero length");
+  }
+  const half = raw.length / 2;
+  const r = derInteger(raw.subarray(0, half));
+  const s = derInteger(raw.subarray(half));
+  return Uint8Array.from([0x30, ...derLength(r.length + s.length), ...r, ...s]);
+}
+
+/** The r‖s form of a DER ECDSA signature, each half left-padded to `orderLength` bytes. */
+export function ecdsaDerToRaw(der: Uint8Array, orderLength: number): Uint8Array {
+  const fail = (): never => {
+    throw new KeyStoreError("unsupported", "not a DER ECDSA signature");
+  };
+  let pos = 0;
+  const readLength = (): number => {
+    const first = der[pos++] ?? fail();
+    if (first < 0x80) return first;
+    const count = first & 0x7f;
+    if (count === 0 || count > 2) fail();
+    let value = 0;
+    for (let i = 0; i < count; i++) value = (value << 8) | (der[pos++] ?? fail());
+    return value;
+  };
+  if (der[pos++] !== 0x30) fail();
+  if (readLength() !== der.length - pos) fail();
+  const out = new Uint8Array(orderLength * 2);
+  for (const offset of [0, orderLength]) {
+    if (der[pos++] !== 0x02) fail();
+    const length = readLength();
+    let value = der.subarray(pos, pos + length);
+    pos += length;
+    while (value.length > 0 && value[0] === 0) value = value.subarray(1);
+    if (value.length > orderLength) fail();
+    out.set(value, offset + orderLength - value.length);
+  }
+  if (pos !== der.length) fail();
+  return out;
+}
+
+function derInteger(unsigned: Uint8Array): number[] {
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  const body = [...unsigned.subarray(start)];
+  // A set top bit would read as negative: prefix a zero octet (X.690 §8.3.2).
+  if ((body[0] ?? 0) & 0x80) body.unshift(0);
+  if (body.length === 0) body.push(0);
+  return [0x02, ...derLength(body.length), ...body];
+}
+
+function derLength(length: number): number[] {
+  if (length < 0x80) return [length];
+  if (length < 0x100) return [0x81, length];
+  return [0x82, length >> 8, length & 0xff];
+}

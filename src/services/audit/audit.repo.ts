@@ -1,0 +1,233 @@
+import { SqliteAdapter, sql, type ExpressionBuilder, type Selectable } from "kysely";
+
+import type { Database } from "../../store/database.js";
+import type { Db } from "../../store/db.js";
+import type { AuditEntriesTable } from "../../store/tables/audit.table.js";
+
+import type { AuditEntry, AuditFilter, AuditOrder, ChainHead } from "./audit.types.js";
+import { canonicalJson } from "./canonical-json.fns.js";
+
+type EntriesBuilder = ExpressionBuilder<Database, "audit_entries">;
+
+/** An entry with the details text exactly as stored, for verification. */
+export interface StoredAuditEntry {
+  entry: AuditEntry;
+  detailsText: string;
+}
+
+function parseDetails(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    // Only a hand-edited row holds invalid JSON; verification reports it as a hash mismatch.
+    return {};
+  }
+}
+
+function toEntry(row: Selectable<AuditEntriesTable>): AuditEntry {
+  return {
+    sequence: Number(row.sequence),
+    id: row.id,
+    createdAt: new Date(Number(row.created_at)),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    projectId: row.project_id,
+    result: row.result,
+    errorCode: row.error_code,
+    requestId: row.request_id,
+    sourceIp: row.source_ip,
+    details: parseDetails(row.details),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/**
+ * SQLite: a transaction that reads before it writes can fail with SQLITE_BUSY when another
+ * connection wrote meanwhile (the read snapshot cannot be upgraded, and busy_timeout does not
+ * help). Writing first takes the write lock up front, waiting politely for it. PostgreSQL needs
+ * nothing here: the head row is locked later, at append time, so the lock is held briefly.
+ */
+export async function takeWriteLockEarly(db: Db): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return;
+  await db
+    .updateTable("audit_head")
+    .set((eb) => ({ last_sequence: eb.ref("last_sequence") }))
+    .where("id", "=", 1)
+    .execute();
+}
+
+/**
+ * Claims the next sequence number. The UPDATE locks the single head row until the caller's
+ * transaction ends (a row lock on PostgreSQL, the database write lock on SQLite), so every
+ * concurrent appender, on any node, waits and then sees the head its predecessor left: under READ
+ * COMMITTED PostgreSQL re-reads the updated row before applying a blocked UPDATE.
+ */
+export async function advanceHead(db: Db): Promise<{ sequence: number; prevHash: string }> {
+  const row = await db
+    .updateTable("audit_head")
+    .set((eb) => ({ last_sequence: eb("last_sequence", "+", 1) }))
+    .where("id", "=", 1)
+    .returning(["last_sequence", "last_hash"])
+    .executeTakeFirstOrThrow();
+  return { sequence: Number(row.last_sequence), prevHash: row.last_hash };
+}
+
+export async function setHeadHash(db: Db, hash: string): Promise<void> {
+  await db.updateTable("audit_head").set({ last_hash: hash }).where("id", "=", 1).execute();
+}
+
+/**
+ * The head, plus the highest stored sequence read in the same statement (one snapshot), so
+ * entries inserted behind the head's back are told apart from appends racing the read.
+ */
+export async function readHead(db: Db): Promise<ChainHead & { maxStoredSequence: number }> {
+  const row = await db
+    .selectFrom("audit_head")
+    .select((eb) => [
+      "last_sequence",
+      "last_hash",
+      eb
+        .selectFrom("audit_entries")
+        .select((inner) => inner.fn.max("sequence").as("max_sequence"))
+        .as("max_sequence"),
+    ])
+    .where("id", "=", 1)
+    .executeTakeFirstOrThrow();
+  return {
+    sequence: Number(row.last_sequence),
+    hash: row.last_hash,
+    maxStoredSequence: Number(row.max_sequence ?? 0),
+  };
+}
+
+export async function insertEntry(db: Db, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto("audit_entries")
+    .values({
+      sequence: entry.sequence,
+      id: entry.id,
+      created_at: entry.createdAt.getTime(),
+      actor_type: entry.actorType,
+      actor_id: entry.actorId,
+      actor_name: entry.actorName,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      project_id: entry.projectId,
+      result: entry.result,
+      error_code: entry.errorCode,
+      request_id: entry.requestId,
+      source_ip: entry.sourceIp,
+      details: canonicalJson(entry.details),
+      prev_hash: entry.prevHash,
+      hash: entry.hash,
+    })
+    .execute();
+}
+
+export async function findEntryBySequence(
+  db: Db,
+  sequence: number,
+): Promise<AuditEntry | undefined> {
+  const row = await db
+    .selectFrom("audit_entries")
+    .selectAll()
+    .where("sequence", "=", sequence)
+    .executeTakeFirst();
+  return row && toEntry(row);
+}
+
+/** Entries from..to in sequence order, at most `limit`, as stored (verification reads these). */
+export async function entriesInRange(
+  db: Db,
+  fromSequence: number,
+  toSequence: number,
+  limit: number,
+): Promise<StoredAuditEntry[]> {
+  const rows = await db
+    .selectFrom("audit_entries")
+    .selectAll()
+    .where("sequence", ">=", fromSequence)
+    .where("sequence", "<=", toSequence)
+    .orderBy("sequence", "asc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ entry: toEntry(row), detailsText: row.details }));
+}
+
+/** `prefix` itself, or any action under it: `project` → `project`, `project.create`… */
+function actionMatches(eb: EntriesBuilder, prefix: string) {
+  const under = `${prefix}.`;
+  return eb.or([
+    eb("action", "=", prefix),
+    eb(sql<string>`substr(action, 1, ${sql.lit(under.length)})`, "=", under),
+  ]);
+}
+
+function filterWhere(
+  eb: EntriesBuilder,
+  filter: AuditFilter,
+  projectScope: readonly string[] | null,
+) {
+  const conditions = [];
+  if (filter.actions?.length) {
+    conditions.push(eb.or(filter.actions.map((a) => actionMatches(eb, a))));
+  }
+  if (filter.actors?.length) {
+    conditions.push(
+      eb.or([eb("actor_id", "in", filter.actors), eb("actor_name", "in", filter.actors)]),
+    );
+  }
+  if (filter.targetTypes?.length) conditions.push(eb("target_type", "in", filter.targetTypes));
+  if (filter.targetId !== undefined) conditions.push(eb("target_id", "=", filter.targetId));
+  if (filter.projectIds?.length) conditions.push(eb("project_id", "in", filter.projectIds));
+  if (filter.result !== undefined) conditions.push(eb("result", "=", filter.result));
+  if (filter.requestId !== undefined) conditions.push(eb("request_id", "=", filter.requestId));
+  if (filter.since !== undefined) conditions.push(eb("created_at", ">=", filter.since.getTime()));
+  if (filter.until !== undefined) conditions.push(eb("created_at", "<", filter.until.getTime()));
+  if (projectScope !== null) {
+    // A project-restricted reader sees only its projects' entries (seed 004 §03: no cross-project reads).
+    conditions.push(
+      projectScope.length === 0
+        ? eb(sql.lit(1), "=", sql.lit(0))
+        : eb("project_id", "in", projectScope),
+    );
+  }
+  return eb.and(conditions);
+}
+
+export interface EntryQuery {
+  filter: AuditFilter;
+  projectScope: readonly string[] | null;
+  order: AuditOrder;
+  /** Resume strictly after this sequence (in `order`). */
+  afterSequence?: number | undefined;
+  /** Never read past this sequence (an export's fixed end). */
+  maxSequence?: number | undefined;
+  limit: number;
+  /** Matching entries to skip first (offset paging for compatibility adapters). */
+  offset?: number | undefined;
+}
+
+export async function findEntries(db: Db, query: EntryQuery): Promise<AuditEntry[]> {
+  let select = db
+    .selectFrom("audit_entries")
+    .selectAll()
+    .where((eb) => filterWhere(eb, query.filter, query.projectScope));
+  if (query.afterSequence !== undefined) {
+    select = select.where("sequence", query.order === "asc" ? ">" : "<", query.afterSequence);
+  }
+  if (query.maxSequence !== undefined) select = select.where("sequence", "<=", query.maxSequence);
+  select = select.orderBy("sequence", query.order).limit(query.limit);
+  if (query.offset) select = select.offset(query.offset);
+  const rows = await select.execute();
+  return rows.map(toEntry);
+}

@@ -1,0 +1,126 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import SQLite from "better-sqlite3";
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationResultSet,
+} from "kysely";
+import pg from "pg";
+
+import type { DatabaseConfig } from "../config/config.types.js";
+
+import type { Database } from "./database.js";
+import { MIGRATIONS } from "./migrations/index.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Round-trips a trivial query; rejects when the database is unreachable. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Db = Kysely<Database>;
+
+const PG_INT8 = 20;
+
+function readInt8AsNumber(oid: number, format?: "text" | "binary"): (value: string) => unknown {
+  if (oid === PG_INT8) return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format ?? "text") as (value: string) => unknown;
+}
+
+function openPostgres(config: DatabaseConfig): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // BIGINT holds epoch milliseconds and counters, all far below 2^53: read them as numbers.
+    // BIGINT holds epoch milliseconds and counters, all far below 2^53: read them as numbers.
+    types: { getTypeParser: readInt8AsNumber as typeof pg.types.getTypeParser },
+  });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on("error", () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function openSqlite(file: string): Kysely<Database> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+export function openStore(config: DatabaseConfig): Store {
+  const dialect: Dialect = config.kind;
+  const db = dialect === "postgres" ? openPostgres(config) : openSqlite(config.sqlitePath!);
+  let closed = false;
+  return {
+    db,
+    dialect,
+    async ping(timeoutMs = 2_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("database ping timed out")), timeoutMs);
+      });
+      try {
+        await Promise.race([sql`select 1`.execute(db), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    migrationTableName: "schema_migrations",
+    migrationLockTableName: "schema_migrations_lock",
+  });
+}
+
+export class MigrationError extends Error {}
+
+/** Applies every pending migration (several nodes starting at once take turns on a lock). */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error");
+    throw new MigrationError(
+      `migration ${failed?.migrationName ?? "(unknown)"} failed: ${String((result.error as Error).message ?? result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === "23505" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}

@@ -1,0 +1,19 @@
+import type { Migration } from "kysely";
+
+import * as m20261122000000 from "./20261122000000_foundation.js";
+import * as m20261122020000 from "./20261122020000_identity.js";
+import * as m20261123010000 from "./20261123010000_keys.js";
+import * as m20261123020000 from "./20261123020000_audit.js";
+import * as m20261123050000 from "./20261123050000_jobs.js";
+
+/**
+ * Every migration, by sortable UTC timestamp name. Listed statically (not read from disk) so the
+ * compiled server finds them wherever it is installed. Never edit one that has landed: add a new one.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  "20261122000000_foundation": m20261122000000,
+  "20261122020000_identity": m20261122020000,
+  "20261123010000_keys": m20261123010000,
+  "20261123020000_audit": m20261123020000,
+  "20261123050000_jobs": m20261123050000,
+};
