@@ -1,4 +1,10 @@
 import type { AuditEntriesTable, AuditHeadTable } from "./tables/audit.table.js";
+import type {
+  CiscoDevicesTable,
+  CiscoSettingsTable,
+  CiscoSignersTable,
+  CiscoTrustEntriesTable,
+} from "./tables/cisco.table.js";
 import type { IdempotencyKeysTable } from "./tables/idempotency.table.js";
 import type {
   ApiKeysTable,
@@ -11,6 +17,13 @@ import type {
 } from "./tables/identity.table.js";
 import type { JobSchedulesTable, JobsTable } from "./tables/jobs.table.js";
 import type { MasterKeyChecksTable, SoftwareKeysTable } from "./tables/keys.table.js";
+import type {
+  CasTable,
+  CertificateNamesTable,
+  CertificatesTable,
+  ProfilesTable,
+  ProjectPoliciesTable,
+} from "./tables/pki.table.js";
 import type { ProjectsTable } from "./tables/projects.table.js";
 
 /**
@@ -34,4 +47,13 @@ export interface Database {
   software_keys: SoftwareKeysTable;
   audit_entries: AuditEntriesTable;
   audit_head: AuditHeadTable;
+  cas: CasTable;
+  profiles: ProfilesTable;
+  project_policies: ProjectPoliciesTable;
+  certificates: CertificatesTable;
+  certificate_names: CertificateNamesTable;
+  cisco_devices: CiscoDevicesTable;
+  cisco_trust_entries: CiscoTrustEntriesTable;
+  cisco_signers: CiscoSignersTable;
+  cisco_settings: CiscoSettingsTable;
 }

@@ -5,6 +5,8 @@ import * as m20261122020000 from "./20261122020000_identity.js";
 import * as m20261123010000 from "./20261123010000_keys.js";
 import * as m20261123020000 from "./20261123020000_audit.js";
 import * as m20261123050000 from "./20261123050000_jobs.js";
+import * as m20261123100000 from "./20261123100000_pki.js";
+import * as m20261123120000 from "./20261123120000_cisco.js";
 
 /**
  * Every migration, by sortable UTC timestamp name. Listed statically (not read from disk) so the
@@ -16,4 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "20261123010000_keys": m20261123010000,
   "20261123020000_audit": m20261123020000,
   "20261123050000_jobs": m20261123050000,
+  "20261123100000_pki": m20261123100000,
+  "20261123120000_cisco": m20261123120000,
 };
