@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from "fastify";
 
+import { rememberSecret } from "./secrets.js";
 import type { TestApp } from "./test-app.js";
 
 export interface Session {
@@ -26,7 +27,10 @@ export async function login(t: TestApp, username: string, password: string): Pro
     throw new Error(`login as ${username}: ${response.statusCode} ${response.body}`);
   }
   const body = response.json();
-  return { cookie: cookiePair(response), csrf: body.csrf_token, userId: body.user.id };
+  const cookie = cookiePair(response);
+  rememberSecret(`${username}'s password`, password);
+  rememberSecret(`${username}'s session token`, cookie.split("=")[1]!);
+  return { cookie, csrf: body.csrf_token, userId: body.user.id };
 }
 
 /** Creates a user as the admin (no forced password change) and returns its id. */
@@ -42,6 +46,7 @@ export async function createUser(
     payload: { username, password, role, must_change_password: false },
   });
   if (response.statusCode !== 201) throw new Error(`create ${username}: ${response.body}`);
+  rememberSecret(`${username}'s password`, password);
   return response.json<{ id: string }>().id;
 }
 
@@ -77,7 +82,8 @@ export async function createKey(
     ...(authorization ? { headers: authorization } : {}),
   });
   if (response.statusCode !== 201) throw new Error(`create key: ${response.body}`);
-  const json = response.json();
+  const json = response.json<{ id: string; key: string }>();
+  rememberSecret(`API key ${String(body.name)}`, json.key);
   return { id: json.id, key: json.key };
 }
 

@@ -11,6 +11,7 @@ import { REDACTED_PATHS } from "../../src/app/logger.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Dialect } from "../../src/store/db.js";
 
+import { leakedSecrets, rememberSecret } from "./secrets.js";
 import { createTestDatabase } from "./test-store.js";
 
 export const TEST_ADMIN = { username: "admin", password: "correct horse battery staple" };
@@ -59,6 +60,8 @@ export async function createTestApp(
   const app = await createApp(config, { ...appOptions, logger });
   const server = app.server!;
   const adminKey = bootstrap ? await bootstrapAdmin(app) : null;
+  rememberSecret("the admin password", TEST_ADMIN.password);
+  if (adminKey) rememberSecret("the admin API key", adminKey);
   return {
     app,
     server,
@@ -73,9 +76,15 @@ export async function createTestApp(
       }),
     logs,
     async close() {
+      const auditEntries = await app.store.db.selectFrom("audit_entries").selectAll().execute();
       await app.close();
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      const leaks = [
+        ...leakedSecrets(JSON.stringify(logs)).map((label) => `${label} in the log`),
+        ...leakedSecrets(JSON.stringify(auditEntries)).map((label) => `${label} in the audit log`),
+      ];
+      if (leaks.length > 0) throw new Error(`secrets leaked: ${leaks.join(", ")}`);
     },
   };
 }
