@@ -1,0 +1,57 @@
+import type { Db } from "../../store/db.js";
+
+import { searchNamesOf, type CertificateRecord } from "./certificate-record.fns.js";
+
+function buffer(value: Uint8Array): Buffer {
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/**
+ * Writes a certificate and its search names. A serial already used by the same CA violates
+ * `certificates_ca_serial_uq` (`isUniqueViolation`); the caller draws a new serial.
+ */
+export async function insertCertificate(db: Db, record: CertificateRecord): Promise<void> {
+  await db
+    .insertInto("certificates")
+    .values({
+      id: record.id,
+      project_id: record.projectId,
+      ca_id: record.caId,
+      profile_id: record.profileId,
+      issuer_type: record.issuerType,
+      status: record.status,
+      common_name: record.commonName,
+      sans: JSON.stringify(record.sans),
+      subject_dn: record.subjectDn,
+      issuer_dn: record.issuerDn,
+      issuer_key_id: record.issuerKeyId,
+      serial_number: record.serialNumber,
+      fingerprint_sha256: record.fingerprintSha256,
+      fingerprint_sha1: record.fingerprintSha1,
+      key_type: record.keyType,
+      key_size: record.keySize,
+      not_before: record.notBefore.getTime(),
+      expires_at: record.expiresAt.getTime(),
+      certificate_der: buffer(record.certificateDer),
+      chain_pem: record.chainPem,
+      key_ref: record.keyRef,
+      is_key_downloadable: record.isKeyDownloadable ? 1 : 0,
+      revoked_at: null,
+      revocation_reason: null,
+      invalidity_date: null,
+      predecessor_id: record.predecessorId,
+      created_by: record.createdBy,
+      created_at: record.createdAt.getTime(),
+      updated_at: record.createdAt.getTime(),
+    })
+    .execute();
+  const names = searchNamesOf(record);
+  if (names.length > 0) {
+    await db
+      .insertInto("certificate_names")
+      .values(
+        names.map((name) => ({ certificate_id: record.id, project_id: record.projectId, name })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,152 @@
+import { AppError } from "../../lib/errors.js";
+
+import type { PolicyViolation, Profile, ProjectPolicy } from "./profiles.types.js";
+
+/** What a request would put into a certificate, as the rules see it. */
+export interface IssuanceFacts {
+  keyType: string;
+  validityDays: number;
+  /** Normalized SANs (DNS names lower-case A-labels). */
+  sans: { type: string; value: string }[];
+}
+
+/**
+ * Whether `name` (a DNS name, maybe a wildcard) matches a policy domain pattern:
+ * "example.com" allows example.com and every name below it; "*.example.com" allows only names
+ * below it (any depth), not example.com itself. Comparison is on lower-case A-labels.
+ */
+export function domainAllowed(name: string, pattern: string): boolean {
+  const host = name.toLowerCase().replace(/^\*\./, "");
+  const isWildcardName = name.startsWith("*.");
+  const p = pattern.trim().toLowerCase();
+  if (p.startsWith("*.")) {
+    const base = p.slice(2);
+    return host.endsWith(`.${base}`) || (isWildcardName && host === base);
+  }
+  return host === p || host.endsWith(`.${p}`);
+}
+
+/** The DNS-like names a domain rule applies to: DNS SANs and the domain of e-mail SANs. */
+function domainNames(facts: IssuanceFacts): string[] {
+  const names: string[] = [];
+  for (const san of facts.sans) {
+    if (san.type === "dns") names.push(san.value);
+    else if (san.type === "email") names.push(san.value.slice(san.value.lastIndexOf("@") + 1));
+  }
+  return names;
+}
+
+/** Every rule of the project policy the request breaks, in a fixed order. */
+export function evaluatePolicy(policy: ProjectPolicy, facts: IssuanceFacts): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  if (policy.allowedKeyTypes && !policy.allowedKeyTypes.includes(facts.keyType as never)) {
+    violations.push({
+      rule: "allowed_key_types",
+      offending_value: facts.keyType,
+      allowed: policy.allowedKeyTypes,
+      message: `Key type ${facts.keyType} is not allowed by this project's policy.`,
+    });
+  }
+  if (policy.maxValidityDays !== null && facts.validityDays > policy.maxValidityDays) {
+    violations.push({
+      rule: "max_validity_days",
+      offending_value: facts.validityDays,
+      allowed: policy.maxValidityDays,
+      message: `A validity of ${facts.validityDays} days is longer than this project's policy allows (${policy.maxValidityDays}).`,
+    });
+  }
+  if (policy.requireSan && facts.sans.length === 0) {
+    violations.push({
+      rule: "require_san",
+      offending_value: [],
+      allowed: "at least one subject alternative name",
+      message: "This project's policy requires at least one subject alternative name.",
+    });
+  }
+  for (const name of domainNames(facts)) {
+    if (!policy.allowWildcards && name.startsWith("*.")) {
+      violations.push({
+        rule: "allow_wildcards",
+        offending_value: name,
+        allowed: false,
+        message: `Wildcard name ${name} is not allowed by this project's policy.`,
+      });
+    }
+    const patterns = policy.allowedDomains;
+    if (patterns && !patterns.some((pattern) => domainAllowed(name, pattern))) {
+      violations.push({
+        rule: "allowed_domains",
+        offending_value: name,
+        allowed: patterns,
+        message: `Name ${name} is outside the domains this project's policy allows.`,
+      });
+    }
+  }
+  return violations;
+}
+
+/** Every limit of `profile` the request breaks; rules are prefixed `profile.`. */
+export function evaluateProfile(profile: Profile, facts: IssuanceFacts): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  const named = `profile "${profile.name}"`;
+  if (profile.allowedKeyTypes && !profile.allowedKeyTypes.includes(facts.keyType as never)) {
+    violations.push({
+      rule: "profile.allowed_key_types",
+      offending_value: facts.keyType,
+      allowed: profile.allowedKeyTypes,
+      message: `Key type ${facts.keyType} is not allowed by ${named}.`,
+    });
+  }
+  const maxDays = profile.maxValidityDays ?? profile.validityDays;
+  if (facts.validityDays > maxDays) {
+    violations.push({
+      rule: "profile.max_validity_days",
+      offending_value: facts.validityDays,
+      allowed: maxDays,
+      message: `A validity of ${facts.validityDays} days is longer than ${named} allows (${maxDays}).`,
+    });
+  }
+  const rules = profile.sanRules;
+  if (rules.isRequired && facts.sans.length === 0) {
+    violations.push({
+      rule: "profile.require_san",
+      offending_value: [],
+      allowed: "at least one subject alternative name",
+      message: `${named} requires at least one subject alternative name.`,
+    });
+  }
+  if (rules.maxCount !== undefined && facts.sans.length > rules.maxCount) {
+    violations.push({
+      rule: "profile.max_sans",
+      offending_value: facts.sans.length,
+      allowed: rules.maxCount,
+      message: `${facts.sans.length} subject alternative names are more than ${named} allows (${rules.maxCount}).`,
+    });
+  }
+  const types = rules.allowedTypes;
+  if (types) {
+    for (const san of facts.sans) {
+      if (!types.includes(san.type as never)) {
+        violations.push({
+          rule: "profile.san_types",
+          offending_value: `${san.type}:${san.value}`,
+          allowed: types,
+          message: `A ${san.type} name is not allowed by ${named}.`,
+        });
+      }
+    }
+  }
+  return violations;
+}
+
+/** The 422 for broken rules (seed 004 §07): the first rule's sentence, every rule in details. */
+export function policyViolationError(violations: PolicyViolation[]): AppError {
+  return new AppError("policy_violation", {
+    message: violations[0]!.message,
+    details: violations.map(({ rule, offending_value, allowed }) => ({
+      rule,
+      offending_value,
+      allowed,
+    })),
+  });
+}
