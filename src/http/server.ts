@@ -21,6 +21,7 @@ import { registerIdempotency } from "./plugins/idempotency.js";
 import { registerHttpMetrics } from "./plugins/metrics.js";
 import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
+import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
 import { systemRoutes } from "./routes/system.js";
 import { apiKeyRoutes } from "./routes/v1/api-keys.js";
 import { auditRoutes } from "./routes/v1/audit.js";
@@ -114,6 +115,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, { apiKeys: services.apiKeys, clock: deps.clock });
   projectRoutes(app, { projects: services.projects });
   auditRoutes(app, { audit: services.audit });
+  cellAdminRoutes(app, { users: services.users, audit: services.audit });
   memberRoutes(app, { members: services.members });
 
   return app;

@@ -90,6 +90,13 @@ export function createUsersService(deps: UsersServiceDeps) {
     return repo.withoutSecret(user);
   }
 
+  /** By username, as seed 003's admin reset names its user. */
+  async function getUserByUsername(_actor: Actor, username: string): Promise<User> {
+    const user = await repo.findUserByUsername(db, username.trim());
+    if (!user) throw notFound("user", username.trim().slice(0, 100));
+    return repo.withoutSecret(user);
+  }
+
   function listUsers(_actor: Actor, page: PageRequest): Promise<Page<User>> {
     return repo.listUsers(db, page.limit ?? PAGE_LIMIT_DEFAULT, page.cursor);
   }
@@ -163,7 +170,15 @@ export function createUsersService(deps: UsersServiceDeps) {
     });
   }
 
-  return { createUser, getUser, listUsers, updateUser, deleteUser, resetPassword };
+  return {
+    createUser,
+    getUser,
+    getUserByUsername,
+    listUsers,
+    updateUser,
+    deleteUser,
+    resetPassword,
+  };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

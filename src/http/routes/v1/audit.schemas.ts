@@ -38,7 +38,7 @@ export const AuditEntryPage = PageOf(AuditEntryJson, "AuditEntryPage");
 const CommaList = (description: string) =>
   Type.String({ minLength: 1, maxLength: 1000, description: `${description} Comma list: OR.` });
 
-const AuditFilterFields = {
+export const AuditFilterFields = {
   actor: Type.Optional(CommaList("Actor id or name.")),
   action: Type.Optional(
     CommaList("An action (`project.create`) or a prefix of actions (`project`, `api_key`)."),

@@ -42,7 +42,7 @@ function time(field: "since" | "until", value: string | undefined): Date | undef
   return date;
 }
 
-function filterOf(query: FilterQuery): AuditFilter {
+export function filterOf(query: FilterQuery): AuditFilter {
   return {
     actors: commaList(query.actor),
     actions: commaList(query.action),
@@ -88,8 +88,23 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditService })
     },
   );
 
+  for (const mount of EXPORT_MOUNTS) auditExportRoutes(app, audit, mount.base, [...mount.tags]);
+}
+
+/** Export and verify at the native paths and at seed 003's `/api/audit/*`: one handler each. */
+const EXPORT_MOUNTS = [
+  { base: "/api/v1/audit-logs", tags: ["audit"] },
+  { base: "/api/audit", tags: ["compat: cell appliance (seed 003)"] },
+] as const;
+
+function auditExportRoutes(
+  app: FastifyInstance,
+  audit: AuditService,
+  base: string,
+  tags: string[],
+): void {
   app.get<{ Querystring: Static<typeof AuditExportQuery> }>(
-    "/api/v1/audit-logs/export",
+    `${base}/export`,
     {
       config: { access },
       schema: {
@@ -124,7 +139,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: AuditService })
   );
 
   app.get<{ Querystring: Static<typeof AuditVerifyQuery> }>(
-    "/api/v1/audit-logs/verify",
+    `${base}/verify`,
     {
       config: { access },
       schema: {

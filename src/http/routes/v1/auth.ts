@@ -20,7 +20,11 @@ import {
   userJson,
 } from "./identity.schemas.js";
 
-const tags = ["auth"];
+/** The native paths, and seed 003's own (`/api/auth/*`), served by the same handlers. */
+const MOUNTS = [
+  { base: "/api/v1/auth", tags: ["auth"] },
+  { base: "/api/auth", tags: ["compat: cell appliance (seed 003)"] },
+] as const;
 
 export interface AuthRouteDeps {
   auth: AuthService;
@@ -29,6 +33,15 @@ export interface AuthRouteDeps {
 
 /** Sessions for people (seed 003): cookie login, logout, who am I, CSRF token, own password. */
 export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
+  for (const { base, tags } of MOUNTS) authRoutesAt(app, deps, base, [...tags]);
+}
+
+function authRoutesAt(
+  app: FastifyInstance,
+  deps: AuthRouteDeps,
+  base: string,
+  tags: string[],
+): void {
   const { auth, secureCookies } = deps;
   // Auth routes are exempt from CSRF (issue 3 §3); login carries no session yet, and the others
   // cannot be abused cross-site beyond signing someone out, which SameSite=Strict blocks anyway.
@@ -39,7 +52,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   } as const;
 
   app.post<{ Body: Static<typeof LoginBody> }>(
-    "/api/v1/auth/login",
+    `${base}/login`,
     {
       // Never store a login response: it carries the CSRF token of a live session.
       config: { access: { public: true }, idempotency: false },
@@ -68,7 +81,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   );
 
   app.post(
-    "/api/v1/auth/logout",
+    `${base}/logout`,
     {
       config: { access: { public: true }, idempotency: false },
       schema: {
@@ -88,7 +101,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   );
 
   app.get(
-    "/api/v1/auth/me",
+    `${base}/me`,
     {
       config: { access: signedIn },
       schema: {
@@ -127,7 +140,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   );
 
   app.get(
-    "/api/v1/auth/csrf-token",
+    `${base}/csrf-token`,
     {
       config: { access: signedIn },
       schema: {
@@ -146,7 +159,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   );
 
   app.post<{ Body: Static<typeof ChangePasswordBody> }>(
-    "/api/v1/auth/change-password",
+    `${base}/change-password`,
     {
       config: { access: signedIn, idempotency: false },
       schema: {

@@ -49,7 +49,7 @@ export const UserParams = Type.Object({
   userId: IdParam("user", "usr_01JD3K9Z2X4Q8W6V5T7R1N0M3B"),
 });
 
-const Password = Type.String({
+export const Password = Type.String({
   minLength: 1,
   maxLength: 1024,
   description: "At least 12 characters, not the username.",

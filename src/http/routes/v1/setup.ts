@@ -6,7 +6,11 @@ import { errorResponses, mutationErrors } from "../../schemas/common.js";
 
 import { SetupHeaders, SetupStatusJson, SetupStepBody } from "./identity.schemas.js";
 
-const tags = ["setup"];
+/** The native paths, and seed 003's own (`/api/setup/*`), served by the same handlers. */
+const MOUNTS = [
+  { base: "/api/v1/setup", tags: ["setup"] },
+  { base: "/api/setup", tags: ["compat: cell appliance (seed 003)"] },
+] as const;
 
 function statusJson(status: SetupStatus) {
   return {
@@ -26,11 +30,19 @@ function tokenOf(request: FastifyRequest): string | undefined {
  * guarded instead by the one-time console token; after completion every mutation is 409.
  */
 export function setupRoutes(app: FastifyInstance, deps: { setup: SetupService }): void {
-  const { setup } = deps;
+  for (const { base, tags } of MOUNTS) setupRoutesAt(app, deps.setup, base, [...tags]);
+}
+
+function setupRoutesAt(
+  app: FastifyInstance,
+  setup: SetupService,
+  base: string,
+  tags: string[],
+): void {
   const config = { access: { public: true } as const, idempotency: false };
 
   app.get(
-    "/api/v1/setup/status",
+    `${base}/status`,
     {
       config: { access: { public: true } },
       schema: {
@@ -43,7 +55,7 @@ export function setupRoutes(app: FastifyInstance, deps: { setup: SetupService })
   );
 
   app.get(
-    "/api/v1/setup/step",
+    `${base}/step`,
     {
       config: { access: { public: true } },
       schema: {
@@ -60,7 +72,7 @@ export function setupRoutes(app: FastifyInstance, deps: { setup: SetupService })
   );
 
   app.post<{ Body: Static<typeof SetupStepBody> }>(
-    "/api/v1/setup/step",
+    `${base}/step`,
     {
       config,
       schema: {
@@ -96,7 +108,7 @@ export function setupRoutes(app: FastifyInstance, deps: { setup: SetupService })
   );
 
   app.post(
-    "/api/v1/setup/complete",
+    `${base}/complete`,
     {
       config,
       schema: {
