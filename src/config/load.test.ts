@@ -46,11 +46,23 @@ describe("loadConfig", () => {
       { "database-url": "mysql://x" },
       /--database-url: must start with "postgres:\/\/" or "sqlite:"$/,
     ],
-    [{ host: "0.0.0.0" }, /host: "0.0.0.0" is not a loopback address/],
+    [{ host: "0.0.0.0" }, /CERTSMITH_PUBLIC_URL: required when host is "0.0.0.0"/],
     [{ "pkcs11-module": "/x.so", "pkcs11-token-label": "t" }, /CERTSMITH_PKCS11_PIN: required/],
   ])("stops with one line naming the setting for %o", (flags, message) => {
     expect(() => loadConfig({ flags, env: {} })).toThrowError(ConfigError);
     expect(() => loadConfig({ flags, env: {} })).toThrowError(message);
+  });
+
+  it("binds to any address, with the public URL said explicitly for a wildcard one", () => {
+    const config = loadConfig({
+      flags: { host: "0.0.0.0", "public-url": "https://certs.example.test" },
+      env: {},
+    });
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.publicUrl).toBe("https://certs.example.test");
+    expect(loadConfig({ flags: { host: "192.0.2.10" }, env: {} }).publicUrl).toBe(
+      "http://192.0.2.10:8080",
+    );
   });
 
   it("names the environment variable when the bad value came from there", () => {

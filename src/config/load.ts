@@ -47,8 +47,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+/** 0.0.0.0 and :: listen everywhere but name no address a client could use in a URL. */
+function isWildcard(host: string): boolean {
+  return host === "0.0.0.0" || host === "::" || host === "[::]";
 }
 
 /**
@@ -106,10 +107,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const isPostgres = databaseUrl.startsWith("postgres");
   const hostForUrl = host.includes(":") ? `[${host}]` : host;
 
-  if (!isLoopback(host)) {
-    // Until authentication exists (issue 3), nothing may be reachable from another machine.
+  if (isWildcard(host) && get("publicUrl") === undefined) {
+    // The public URL goes into certificates (CDP, AIA) and links; a wildcard bind address would
+    // make them unreachable, so it must be said explicitly.
     throw new ConfigError(
-      `setting host: "${host}" is not a loopback address; this build has no authentication yet, so it binds to 127.0.0.1, ::1 or localhost only`,
+      `setting ${SETTINGS.publicUrl.env}: required when host is "${host}" (the URL clients and certificates use to reach this server)`,
     );
   }
 
