@@ -2,7 +2,9 @@
  * Requests per second and latency (p50, p99) of the built server, on SQLite and PostgreSQL, for
  *   health        — GET /health (a database round trip, no rows);
  *   projects_list — GET /api/v1/projects?limit=50, a first page of 50 out of
- *                   CERTSMITH_BENCH_PROJECTS (default 1000) projects inserted through the API.
+ *                   CERTSMITH_BENCH_PROJECTS (default 1000) projects inserted through the API;
+ *   login         — POST /api/v1/auth/login with the right password: one scrypt verification,
+ *                   the rate-limit check, a session row and an audit entry per request.
  * autocannon runs in this process with CERTSMITH_BENCH_CONNECTIONS (default 10) keep-alive
  * connections for CERTSMITH_BENCH_SECONDS (default 10), after a 2-second warm-up; each run is also
  * capped at CERTSMITH_BENCH_MAX_REQUESTS. Any error or non-2xx answer fails the bench.
@@ -11,7 +13,7 @@ import { spawn } from "node:child_process";
 
 import autocannon, { type Result } from "autocannon";
 
-import { apiHeaders } from "../test/integration/cli/api-credentials.js";
+import { ADMIN, apiHeaders } from "../test/integration/cli/api-credentials.js";
 
 import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
 import { emit, envInteger, note, round } from "./support/emit.js";
@@ -60,14 +62,29 @@ async function insertProjects(
   await Promise.all(Array.from({ length: INSERT_CONCURRENCY }, worker));
 }
 
+interface Target {
+  name: string;
+  path: string;
+  method?: "GET" | "POST";
+  body?: string;
+  /** Whether the request carries the admin's API key. */
+  authenticated: boolean;
+}
+
 async function measure(
   url: string,
+  target: Target,
   headers: Record<string, string>,
   seconds: number,
 ): Promise<Result> {
   const result = await autocannon({
     url,
-    headers,
+    method: target.method ?? "GET",
+    headers: {
+      ...(target.authenticated ? headers : {}),
+      ...(target.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(target.body === undefined ? {} : { body: target.body }),
     connections: CONNECTIONS,
     duration: seconds,
     maxOverallRequests: MAX_REQUESTS,
@@ -96,15 +113,24 @@ for (const database of benchDatabases()) {
       note(`${database}: inserting ${PROJECTS} projects`);
       await insertProjects(server, headers);
 
-      const targets = [
-        { name: "health", path: "/health" },
-        { name: "projects_list", path: "/api/v1/projects?limit=50" },
+      const targets: Target[] = [
+        { name: "health", path: "/health", authenticated: false },
+        { name: "projects_list", path: "/api/v1/projects?limit=50", authenticated: true },
+        {
+          name: "login",
+          path: "/api/v1/auth/login",
+          method: "POST",
+          body: JSON.stringify(ADMIN),
+          authenticated: false,
+        },
       ];
       for (const target of targets) {
         const url = `${server.baseUrl}${target.path}`;
-        await measure(url, headers, WARM_UP_SECONDS);
-        note(`${database}: GET ${target.path} for ${SECONDS} s with ${CONNECTIONS} connections`);
-        const result = await measure(url, headers, SECONDS);
+        await measure(url, target, headers, WARM_UP_SECONDS);
+        note(
+          `${database}: ${target.method ?? "GET"} ${target.path} for ${SECONDS} s with ${CONNECTIONS} connections`,
+        );
+        const result = await measure(url, target, headers, SECONDS);
         const context = {
           database,
           connections: CONNECTIONS,

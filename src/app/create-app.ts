@@ -11,6 +11,7 @@ import { openKeyStores } from "../keys/open-key-stores.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { createAuditService } from "../services/audit/audit.service.js";
 import { createIdempotencyService } from "../services/idempotency/idempotency.service.js";
+import { createInventoryService } from "../services/inventory/inventory.service.js";
 import {
   createIdentityServices,
   type IdentityServices,
@@ -97,6 +98,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const services = {
     health: createHealthService({ version: VERSION, pingDatabase: () => store.ping() }),
     idempotency: createIdempotencyService({ db: store.db, clock }),
+    inventory: createInventoryService({ db: store.db, clock, audit, keys, projects }),
     projects,
     audit,
     ...identity,

@@ -60,6 +60,10 @@ export async function registerOpenApi(
           name: "audit",
           description: "The hash-chained audit log: list, export and verify (docs/audit.md).",
         },
+        {
+          name: "certificates",
+          description: "The certificate inventory: issue, import, list, inspect, download, renew.",
+        },
       ],
     },
     // Shared schemas keep their $id as the component name ("ErrorResponse", not "def-0").

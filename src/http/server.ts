@@ -4,6 +4,7 @@ import type { Registry } from "prom-client";
 import type { Clock } from "../lib/clock.js";
 import type { AuditService } from "../services/audit/audit.service.js";
 import type { IdempotencyService } from "../services/idempotency/idempotency.service.js";
+import type { InventoryService } from "../services/inventory/inventory.service.js";
 import type { ApiKeyUsage } from "../services/identity/api-key-usage.js";
 import type { ApiKeysService } from "../services/identity/api-keys.service.js";
 import type { AuthService } from "../services/identity/auth.service.js";
@@ -26,6 +27,7 @@ import { systemRoutes } from "./routes/system.js";
 import { apiKeyRoutes } from "./routes/v1/api-keys.js";
 import { auditRoutes } from "./routes/v1/audit.js";
 import { authRoutes } from "./routes/v1/auth.js";
+import { certificateRoutes } from "./routes/v1/certificates.js";
 import { memberRoutes } from "./routes/v1/members.js";
 import { projectRoutes } from "./routes/v1/projects.js";
 import { setupRoutes } from "./routes/v1/setup.js";
@@ -45,6 +47,7 @@ export interface ServerDeps {
   services: {
     health: HealthService;
     idempotency: IdempotencyService;
+    inventory: InventoryService;
     projects: ProjectsService;
     audit: AuditService;
     auth: AuthService;
@@ -117,6 +120,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   auditRoutes(app, { audit: services.audit });
   cellAdminRoutes(app, { users: services.users, audit: services.audit });
   memberRoutes(app, { members: services.members });
+  certificateRoutes(app, { inventory: services.inventory });
 
   return app;
 }

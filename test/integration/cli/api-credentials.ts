@@ -16,7 +16,7 @@ export interface CredentialsContext {
   scratchDir: string;
 }
 
-const ADMIN = { username: "bench-admin", password: "a long bench password 4 certsmith" };
+export const ADMIN = { username: "bench-admin", password: "a long bench password 4 certsmith" };
 
 export async function apiHeaders(context: CredentialsContext): Promise<Record<string, string>> {
   const probe = await fetch(`${context.baseUrl}/api/v1/projects?limit=1`);

@@ -1,0 +1,361 @@
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Selectable,
+  type SqlBool,
+} from "kysely";
+
+import type { Page } from "../../lib/cursor.js";
+import type { Database } from "../../store/database.js";
+import type { Db } from "../../store/db.js";
+import { keysetOrder, keysetWhere, toPage, type KeysetSpec } from "../../store/keyset.js";
+import type { CertificatesTable } from "../../store/tables/pki.table.js";
+
+import { effectiveStatus, hexQuery, type CertificateFacts } from "./certificate-facts.fns.js";
+import type {
+  CertificateFilter,
+  CertificateSort,
+  InventoryCertificate,
+  InventoryCertificateDetail,
+  IssuerType,
+  SortOrder,
+  StoredCertificateStatus,
+  TypedSan,
+} from "./inventory.types.js";
+
+const DAY_MS = 86_400_000;
+/** Above every character a name can hold, so [q, q + MAX) is "starts with q" in byte order. */
+const MAX_CHAR = "\u{10FFFF}";
+
+/** Every column but the DER: list pages never carry certificate bodies. */
+const LIST_COLUMNS = [
+  "c.id",
+  "c.project_id",
+  "c.ca_id",
+  "c.profile_id",
+  "c.issuer_type",
+  "c.status",
+  "c.common_name",
+  "c.sans",
+  "c.subject_dn",
+  "c.issuer_dn",
+  "c.serial_number",
+  "c.fingerprint_sha256",
+  "c.fingerprint_sha1",
+  "c.key_type",
+  "c.key_size",
+  "c.not_before",
+  "c.expires_at",
+  "c.key_ref",
+  "c.is_key_downloadable",
+  "c.revoked_at",
+  "c.revocation_reason",
+  "c.predecessor_id",
+  "c.created_at",
+  "c.updated_at",
+] as const;
+
+type ListRow = Omit<
+  Selectable<CertificatesTable>,
+  "certificate_der" | "chain_pem" | "issuer_key_id" | "invalidity_date" | "created_by"
+>;
+
+function toCertificate(row: ListRow, now: Date): InventoryCertificate {
+  const expiresAt = new Date(Number(row.expires_at));
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    caId: row.ca_id,
+    profileId: row.profile_id,
+    issuerType: row.issuer_type,
+    status: effectiveStatus(row.status, expiresAt, now),
+    commonName: row.common_name,
+    sans: JSON.parse(row.sans) as TypedSan[],
+    subjectDn: row.subject_dn,
+    issuerDn: row.issuer_dn,
+    serialNumber: row.serial_number,
+    fingerprintSha256: row.fingerprint_sha256,
+    fingerprintSha1: row.fingerprint_sha1,
+    keyType: row.key_type,
+    keySize: row.key_size,
+    notBefore: new Date(Number(row.not_before)),
+    expiresAt,
+    hasPrivateKey: row.key_ref !== null,
+    isKeyDownloadable: row.key_ref !== null && row.is_key_downloadable === 1,
+    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)),
+    revocationReason: row.revocation_reason,
+    predecessorId: row.predecessor_id,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+export interface NewInventoryRow {
+  id: string;
+  projectId: string;
+  caId: string | null;
+  profileId: string | null;
+  issuerType: IssuerType;
+  status: StoredCertificateStatus;
+  facts: CertificateFacts;
+  certificateDer: Uint8Array;
+  chainPem: string;
+  keyRef: string | null;
+  isKeyDownloadable: boolean;
+  predecessorId: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** Inserts a certificate and its lookup names. */
+export async function insertCertificate(db: Db, row: NewInventoryRow): Promise<void> {
+  const { facts } = row;
+  const time = row.createdAt.getTime();
+  await db
+    .insertInto("certificates")
+    .values({
+      id: row.id,
+      project_id: row.projectId,
+      ca_id: row.caId,
+      profile_id: row.profileId,
+      issuer_type: row.issuerType,
+      status: row.status,
+      common_name: facts.commonName,
+      sans: JSON.stringify(facts.sans),
+      subject_dn: facts.subjectDn,
+      issuer_dn: facts.issuerDn,
+      issuer_key_id: facts.issuerKeyId,
+      serial_number: facts.serialNumber,
+      fingerprint_sha256: facts.fingerprintSha256,
+      fingerprint_sha1: facts.fingerprintSha1,
+      key_type: facts.keyType,
+      key_size: facts.keySize,
+      not_before: facts.notBefore.getTime(),
+      expires_at: facts.expiresAt.getTime(),
+      certificate_der: Buffer.from(row.certificateDer),
+      chain_pem: row.chainPem,
+      key_ref: row.keyRef,
+      is_key_downloadable: row.isKeyDownloadable ? 1 : 0,
+      revoked_at: null,
+      revocation_reason: null,
+      invalidity_date: null,
+      predecessor_id: row.predecessorId,
+      created_by: row.createdBy,
+      created_at: time,
+      updated_at: time,
+    })
+    .execute();
+  if (facts.names.length > 0) {
+    await db
+      .insertInto("certificate_names")
+      .values(
+        facts.names.map((name) => ({ certificate_id: row.id, project_id: row.projectId, name })),
+      )
+      .execute();
+  }
+}
+
+/** Ids of the project's certificates with these SHA-256 fingerprints (re-imports). */
+export async function findIdsByFingerprint(
+  db: Db,
+  projectId: string,
+  fingerprints: readonly string[],
+): Promise<Map<string, string>> {
+  if (fingerprints.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("certificates")
+    .select(["id", "fingerprint_sha256"])
+    .where("project_id", "=", projectId)
+    .where("fingerprint_sha256", "in", [...fingerprints])
+    .execute();
+  return new Map(rows.map((r) => [r.fingerprint_sha256, r.id]));
+}
+
+export async function findCertificate(
+  db: Db,
+  projectId: string,
+  id: string,
+  now: Date,
+): Promise<InventoryCertificateDetail | undefined> {
+  const row = await db
+    .selectFrom("certificates as c")
+    .select([...LIST_COLUMNS, "c.certificate_der", "c.chain_pem"])
+    .where("c.project_id", "=", projectId)
+    .where("c.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const successors = await db
+    .selectFrom("certificates")
+    .select("id")
+    .where("project_id", "=", projectId)
+    .where("predecessor_id", "=", id)
+    .orderBy("id")
+    .execute();
+  return {
+    ...toCertificate(row, now),
+    certificateDer: new Uint8Array(row.certificate_der),
+    chainPem: row.chain_pem,
+    successorIds: successors.map((s) => s.id),
+    keyRef: row.key_ref,
+  };
+}
+
+/** The project's certificates with these ids, in the order given. */
+export async function findCertificatesByIds(
+  db: Db,
+  projectId: string,
+  ids: readonly string[],
+  now: Date,
+): Promise<InventoryCertificate[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("certificates as c")
+    .select(LIST_COLUMNS)
+    .where("c.project_id", "=", projectId)
+    .where("c.id", "in", [...ids])
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, toCertificate(r, now)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A CA of the project whose subject key identifier is `keyId` (the AKI of an import). */
+export async function findCaByKeyId(
+  db: Db,
+  projectId: string,
+  keyId: string,
+): Promise<{ id: string; certificateDer: Uint8Array; chainPem: string }[]> {
+  const rows = await db
+    .selectFrom("cas")
+    .select(["id", "certificate_der", "chain_pem"])
+    .where("project_id", "=", projectId)
+    .where("subject_key_id", "=", keyId)
+    .where("certificate_der", "is not", null)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    certificateDer: new Uint8Array(r.certificate_der!),
+    chainPem: r.chain_pem,
+  }));
+}
+
+export async function markSuperseded(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable("certificates")
+    .set({ status: "superseded", updated_at: now.getTime() })
+    .where("id", "=", id)
+    .where("status", "in", ["active", "renewal_failed"])
+    .execute();
+}
+
+const SORT_COLUMN: Record<CertificateSort, string> = {
+  expires_at: "c.expires_at",
+  created_at: "c.created_at",
+  common_name: "c.common_name",
+};
+
+export function keysetFor(sort: CertificateSort, order: SortOrder): KeysetSpec {
+  return {
+    column: SORT_COLUMN[sort],
+    idColumn: "c.id",
+    direction: order,
+    sortTag: `${sort}:${order}`,
+  };
+}
+
+type Eb = ExpressionBuilder<Database & { c: CertificatesTable }, "c">;
+
+/** The OR of the requested statuses, with "expired" and liveness computed from `now`. */
+function statusCondition(eb: Eb, statuses: readonly string[], now: number): Expression<SqlBool> {
+  const live = statuses.filter(
+    (s): s is Exclude<StoredCertificateStatus, "revoked"> =>
+      s === "active" || s === "renewal_failed" || s === "superseded",
+  );
+  const alternatives: Expression<SqlBool>[] = [];
+  if (live.length > 0) {
+    alternatives.push(eb.and([eb("c.status", "in", live), eb("c.expires_at", ">=", now)]));
+  }
+  if (statuses.includes("revoked")) alternatives.push(eb("c.status", "=", "revoked"));
+  if (statuses.includes("expired")) {
+    alternatives.push(eb.and([eb("c.status", "<>", "revoked"), eb("c.expires_at", "<", now)]));
+  }
+  return eb.or(alternatives);
+}
+
+/**
+ * `q`: a name prefix from certificate_names (index range scan), or an exact serial number or
+ * fingerprint. A UNION of index lookups, rather than an OR across tables, keeps every branch on
+ * its own index.
+ */
+function queryCondition(eb: Eb, db: Db, projectId: string, q: string): Expression<SqlBool> {
+  const name = q.trim().toLowerCase();
+  const byName = db
+    .selectFrom("certificate_names")
+    .select("certificate_id as id")
+    .where("project_id", "=", projectId)
+    .where("name", ">=", name)
+    .where("name", "<", name + MAX_CHAR);
+  const hex = hexQuery(q);
+  if (hex === null) return eb("c.id", "in", byName);
+  const serials =
+    hex.startsWith("00") && hex.length > 2 ? [hex, hex.replace(/^(00)+/, "") || "0"] : [hex];
+  const byHex = db
+    .selectFrom("certificates")
+    .select("id")
+    .where("project_id", "=", projectId)
+    .where((h) =>
+      h.or([
+        h("serial_number", "in", serials),
+        h("fingerprint_sha256", "=", hex),
+        h("fingerprint_sha1", "=", hex),
+      ]),
+    );
+  return eb("c.id", "in", byName.union(byHex));
+}
+
+export async function listCertificates(
+  db: Db,
+  projectId: string,
+  filter: CertificateFilter,
+  spec: KeysetSpec,
+  limit: number,
+  cursor: string | undefined,
+  now: Date,
+): Promise<Page<InventoryCertificate>> {
+  const nowMs = now.getTime();
+  let query = db
+    .selectFrom("certificates as c")
+    .select(LIST_COLUMNS)
+    .where("c.project_id", "=", projectId);
+  if (filter.statuses?.length) {
+    const statuses = filter.statuses;
+    query = query.where((eb) => statusCondition(eb, statuses, nowMs));
+  }
+  if (filter.expiringWithinDays !== undefined) {
+    query = query
+      .where("c.expires_at", ">=", nowMs)
+      .where("c.expires_at", "<=", nowMs + filter.expiringWithinDays * DAY_MS);
+  }
+  if (filter.issuerTypes?.length)
+    query = query.where("c.issuer_type", "in", [...filter.issuerTypes]);
+  if (filter.caIds?.length) query = query.where("c.ca_id", "in", [...filter.caIds]);
+  if (filter.profileIds?.length) query = query.where("c.profile_id", "in", [...filter.profileIds]);
+  if (filter.q !== undefined && filter.q.trim() !== "") {
+    const q = filter.q;
+    query = query.where((eb) => queryCondition(eb, db, projectId, q));
+  }
+  const after = keysetWhere(spec, cursor);
+  if (after) query = query.where(after);
+  for (const { column, direction } of keysetOrder(spec)) {
+    query = query.orderBy(sql.ref(column), direction);
+  }
+  const rows = await query.limit(limit + 1).execute();
+  const keyColumn = spec.column?.slice(2) as keyof ListRow | undefined;
+  return toPage(
+    rows,
+    limit,
+    spec,
+    (r) => ({ key: keyColumn ? (r[keyColumn] as string | number) : null, id: r.id }),
+    (r) => toCertificate(r, now),
+  );
+}

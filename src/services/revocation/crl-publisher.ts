@@ -1,0 +1,133 @@
+import type { Clock } from "../../lib/clock.js";
+import { AppError, notFound } from "../../lib/errors.js";
+import { buildCrl, type CrlEntry } from "../../pki/revocation/index.js";
+import type { Db } from "../../store/db.js";
+
+import * as repo from "./revocation.repo.js";
+import type { RevocationCa, RevocationState } from "./revocation.types.js";
+import type { SignerCache } from "./signer-cache.js";
+
+export interface CrlPublisherDeps {
+  db: Db;
+  clock: Clock;
+  signers: SignerCache;
+}
+
+export interface PublishedCrl {
+  der: Uint8Array;
+  crlNumber: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+}
+
+/** Clients with a slow clock still accept a fresh CRL (docs/revocation.md). */
+const THIS_UPDATE_BACKDATE_MS = 5 * 60_000;
+/** Revoked rows read per query while a CRL is built: bounds memory at any CRL size. */
+const BATCH = 5_000;
+/** Revocations that keep arriving while a CRL is signed make it build again, this many times. */
+const MAX_ROUNDS = 5;
+
+/** A CA that can sign a CRL: its own key and certificate are here. */
+export function requirePublishingCa(ca: RevocationCa | undefined, caId: string) {
+  if (!ca) throw notFound("CA", caId);
+  if (ca.keyRef === null || ca.certificateDer === null) {
+    throw new AppError("not_found", {
+      message: `CA "${caId}" publishes no CRL or OCSP here: it has no key or no certificate yet.`,
+      details: [{ resource: "CA", id: caId }],
+    });
+  }
+  return { ...ca, keyRef: ca.keyRef, certificateDer: ca.certificateDer };
+}
+
+/** Whether the stored CRL should be replaced: missing, stale, or past half its life. */
+export function isCrlDue(state: RevocationState | undefined, now: Date): boolean {
+  if (!state?.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) return true;
+  if (state.crlStatusVersion !== state.statusVersion) return true;
+  const half = (state.crlThisUpdate.getTime() + state.crlNextUpdate.getTime()) / 2;
+  return now.getTime() >= half;
+}
+
+/**
+ * Full CRLs per CA (RFC 5280 §5). Building streams the revoked rows in batches and signs once,
+ * outside any transaction; storing is optimistic on the CRL number, so any node may build and
+ * the number still only grows.
+ */
+export function createCrlPublisher(deps: CrlPublisherDeps) {
+  const { db, clock, signers } = deps;
+
+  async function* entriesOf(caId: string): AsyncGenerator<CrlEntry> {
+    let after: string | null = null;
+    for (;;) {
+      const batch = await repo.revokedBatch(db, caId, after, BATCH);
+      for (const row of batch) {
+        yield {
+          serialNumber: row.serialNumber,
+          revokedAt: row.revokedAt!,
+          ...(row.reason ? { reason: row.reason } : {}),
+          ...(row.invalidityDate ? { invalidityDate: row.invalidityDate } : {}),
+        };
+      }
+      if (batch.length < BATCH) return;
+      after = batch[batch.length - 1]!.id;
+    }
+  }
+
+  /** Builds and stores a new CRL now, whatever the stored one; returns the stored state. */
+  async function publish(caId: string): Promise<RevocationState> {
+    const ca = requirePublishingCa(await repo.findCa(db, caId), caId);
+    await repo.ensureState(db, caId, clock.now());
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const before = (await repo.findState(db, caId))!;
+      const now = clock.now();
+      const thisUpdate = new Date(now.getTime() - THIS_UPDATE_BACKDATE_MS);
+      const nextUpdate = new Date(now.getTime() + ca.settings.crlValidityHours * 3_600_000);
+      const der = await buildCrl({
+        issuerCertificate: ca.certificateDer,
+        signer: await signers.signerFor(ca.keyRef),
+        thisUpdate,
+        nextUpdate,
+        crlNumber: BigInt(before.crlNumber + 1),
+        entries: entriesOf(caId),
+      });
+      const stored = await repo.saveCrl(
+        db,
+        caId,
+        before.crlNumber,
+        {
+          number: before.crlNumber + 1,
+          der,
+          thisUpdate,
+          nextUpdate,
+          version: before.statusVersion,
+        },
+        clock.now(),
+      );
+      const after = (await repo.findState(db, caId))!;
+      // Done when the stored CRL (ours, or another node's) reflects every change so far.
+      if (after.crlStatusVersion >= after.statusVersion && (stored || after.crlDer)) return after;
+    }
+    return (await repo.findState(db, caId))!;
+  }
+
+  /** The current CRL, built on the spot when there is none yet or it has expired. */
+  async function current(caId: string): Promise<PublishedCrl> {
+    let state = await repo.findState(db, caId);
+    const now = clock.now();
+    if (!state?.crlDer || !state.crlNextUpdate || state.crlNextUpdate.getTime() <= now.getTime()) {
+      state = await publish(caId);
+    }
+    if (!state.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) {
+      throw new AppError("service_unavailable", { message: "The CRL is being built; retry." });
+    }
+    return {
+      der: state.crlDer,
+      crlNumber: state.crlNumber,
+      thisUpdate: state.crlThisUpdate,
+      nextUpdate: state.crlNextUpdate,
+    };
+  }
+
+  return { publish, current };
+}
+
+export type CrlPublisher = ReturnType<typeof createCrlPublisher>;
