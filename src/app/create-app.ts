@@ -17,6 +17,7 @@ import {
   type IdentityServices,
 } from "../services/identity/identity.services.js";
 import { createProjectsService } from "../services/projects/projects.service.js";
+import { createRevocationService } from "../services/revocation/revocation.service.js";
 import { createHealthService } from "../services/system/health.service.js";
 import { migrateToLatest, openStore, type Store } from "../store/db.js";
 import { createSoftwareKeysRepository } from "../store/software-keys.repo.js";
@@ -95,12 +96,23 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     audit,
     onError: (error) => logger.error({ err: error }, "API key usage flush failed"),
   });
+  // Revocation and publication (issue 5): its CRL and refresh jobs are registered here, before
+  // the worker starts.
+  const revocation = createRevocationService({
+    db: store.db,
+    clock,
+    keys,
+    audit,
+    queue: jobs.queue,
+  });
+  await revocation.installJobs(jobs);
   const services = {
     health: createHealthService({ version: VERSION, pingDatabase: () => store.ping() }),
     idempotency: createIdempotencyService({ db: store.db, clock }),
     inventory: createInventoryService({ db: store.db, clock, audit, keys, projects }),
     projects,
     audit,
+    revocation,
     ...identity,
   };
   // A fresh one-time setup token while first-run setup is incomplete (issue 3 §1); `serve`

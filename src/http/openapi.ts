@@ -64,6 +64,11 @@ export async function registerOpenApi(
           name: "certificates",
           description: "The certificate inventory: issue, import, list, inspect, download, renew.",
         },
+        {
+          name: "pki",
+          description:
+            "Public PKI publication: CA certificates and chains, CRLs and the OCSP responder (docs/revocation.md).",
+        },
       ],
     },
     // Shared schemas keep their $id as the component name ("ErrorResponse", not "def-0").

@@ -12,6 +12,7 @@ import type { MembersService } from "../services/identity/members.service.js";
 import type { SetupService } from "../services/identity/setup.service.js";
 import type { UsersService } from "../services/identity/users.service.js";
 import type { ProjectsService } from "../services/projects/projects.service.js";
+import type { RevocationService } from "../services/revocation/revocation.service.js";
 import type { HealthService } from "../services/system/health.service.js";
 
 import { principalScope } from "./actor.js";
@@ -23,6 +24,8 @@ import { registerHttpMetrics } from "./plugins/metrics.js";
 import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
+import { ocspRoutes } from "./routes/ocsp.js";
+import { pkiPublicationRoutes } from "./routes/pki-publication.js";
 import { systemRoutes } from "./routes/system.js";
 import { apiKeyRoutes } from "./routes/v1/api-keys.js";
 import { auditRoutes } from "./routes/v1/audit.js";
@@ -30,6 +33,7 @@ import { authRoutes } from "./routes/v1/auth.js";
 import { certificateRoutes } from "./routes/v1/certificates.js";
 import { memberRoutes } from "./routes/v1/members.js";
 import { projectRoutes } from "./routes/v1/projects.js";
+import { revocationRoutes } from "./routes/v1/revocation.js";
 import { setupRoutes } from "./routes/v1/setup.js";
 import { userRoutes } from "./routes/v1/users.js";
 
@@ -49,6 +53,7 @@ export interface ServerDeps {
     idempotency: IdempotencyService;
     inventory: InventoryService;
     projects: ProjectsService;
+    revocation: RevocationService;
     audit: AuditService;
     auth: AuthService;
     users: UsersService;
@@ -120,6 +125,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   auditRoutes(app, { audit: services.audit });
   cellAdminRoutes(app, { users: services.users, audit: services.audit });
   memberRoutes(app, { members: services.members });
+  revocationRoutes(app, { revocation: services.revocation });
+  pkiPublicationRoutes(app, { revocation: services.revocation, clock: deps.clock });
+  await ocspRoutes(app, { revocation: services.revocation, clock: deps.clock });
   certificateRoutes(app, { inventory: services.inventory });
 
   return app;

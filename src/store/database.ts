@@ -25,6 +25,11 @@ import type {
   ProjectPoliciesTable,
 } from "./tables/pki.table.js";
 import type { ProjectsTable } from "./tables/projects.table.js";
+import type {
+  CaRevocationStatesTable,
+  OcspRespondersTable,
+  OcspResponsesTable,
+} from "./tables/revocation.table.js";
 
 /**
  * The whole schema as Kysely sees it. Conventions that keep one migration set and one repo
@@ -56,4 +61,7 @@ export interface Database {
   cisco_trust_entries: CiscoTrustEntriesTable;
   cisco_signers: CiscoSignersTable;
   cisco_settings: CiscoSettingsTable;
+  ca_revocation_states: CaRevocationStatesTable;
+  ocsp_responders: OcspRespondersTable;
+  ocsp_responses: OcspResponsesTable;
 }
