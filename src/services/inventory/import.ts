@@ -16,9 +16,10 @@ import { encodePemChain } from "../../pki/pem.js";
 import type { Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import { recordFieldsOf } from "../issuance/certificate-record.fns.js";
+import { insertCertificate } from "../issuance/certificate-rows.repo.js";
 import type { ProjectsService } from "../projects/projects.service.js";
 
-import { certificateFacts } from "./certificate-facts.fns.js";
 import { parseImportSource, type ImportCandidate, type ImportSource } from "./import.fns.js";
 import * as repo from "./inventory.repo.js";
 import type { InventoryCertificate } from "./inventory.types.js";
@@ -178,20 +179,19 @@ export function createImport(deps: ImportDeps) {
             inserted.add(fingerprint);
             const id = newId("cert");
             const keyRef = keyRefs.get(candidate) ?? null;
-            await repo.insertCertificate(trx, {
+            await insertCertificate(trx, {
+              ...recordFieldsOf(candidate.certificate),
               id,
               projectId,
               caId,
               profileId: null,
               issuerType: "imported",
               status: "active",
-              facts: certificateFacts(candidate.certificate),
-              certificateDer: candidate.certificate.der,
               chainPem,
               keyRef,
               isKeyDownloadable: keyRef !== null,
               predecessorId: null,
-              createdBy: `${actor.type}:${actor.id}`,
+              createdBy: actor.id,
               createdAt: now,
             });
             if (keyRef) kept.add(candidate);

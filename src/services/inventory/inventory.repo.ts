@@ -12,13 +12,12 @@ import type { Db } from "../../store/db.js";
 import { keysetOrder, keysetWhere, toPage, type KeysetSpec } from "../../store/keyset.js";
 import type { CertificatesTable } from "../../store/tables/pki.table.js";
 
-import { effectiveStatus, hexQuery, type CertificateFacts } from "./certificate-facts.fns.js";
+import { effectiveStatus, hexQuery, serialCandidates } from "./inventory.fns.js";
 import type {
   CertificateFilter,
   CertificateSort,
   InventoryCertificate,
   InventoryCertificateDetail,
-  IssuerType,
   SortOrder,
   StoredCertificateStatus,
   TypedSan,
@@ -89,71 +88,6 @@ function toCertificate(row: ListRow, now: Date): InventoryCertificate {
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
-}
-
-export interface NewInventoryRow {
-  id: string;
-  projectId: string;
-  caId: string | null;
-  profileId: string | null;
-  issuerType: IssuerType;
-  status: StoredCertificateStatus;
-  facts: CertificateFacts;
-  certificateDer: Uint8Array;
-  chainPem: string;
-  keyRef: string | null;
-  isKeyDownloadable: boolean;
-  predecessorId: string | null;
-  createdBy: string;
-  createdAt: Date;
-}
-
-/** Inserts a certificate and its lookup names. */
-export async function insertCertificate(db: Db, row: NewInventoryRow): Promise<void> {
-  const { facts } = row;
-  const time = row.createdAt.getTime();
-  await db
-    .insertInto("certificates")
-    .values({
-      id: row.id,
-      project_id: row.projectId,
-      ca_id: row.caId,
-      profile_id: row.profileId,
-      issuer_type: row.issuerType,
-      status: row.status,
-      common_name: facts.commonName,
-      sans: JSON.stringify(facts.sans),
-      subject_dn: facts.subjectDn,
-      issuer_dn: facts.issuerDn,
-      issuer_key_id: facts.issuerKeyId,
-      serial_number: facts.serialNumber,
-      fingerprint_sha256: facts.fingerprintSha256,
-      fingerprint_sha1: facts.fingerprintSha1,
-      key_type: facts.keyType,
-      key_size: facts.keySize,
-      not_before: facts.notBefore.getTime(),
-      expires_at: facts.expiresAt.getTime(),
-      certificate_der: Buffer.from(row.certificateDer),
-      chain_pem: row.chainPem,
-      key_ref: row.keyRef,
-      is_key_downloadable: row.isKeyDownloadable ? 1 : 0,
-      revoked_at: null,
-      revocation_reason: null,
-      invalidity_date: null,
-      predecessor_id: row.predecessorId,
-      created_by: row.createdBy,
-      created_at: time,
-      updated_at: time,
-    })
-    .execute();
-  if (facts.names.length > 0) {
-    await db
-      .insertInto("certificate_names")
-      .values(
-        facts.names.map((name) => ({ certificate_id: row.id, project_id: row.projectId, name })),
-      )
-      .execute();
-  }
 }
 
 /** Ids of the project's certificates with these SHA-256 fingerprints (re-imports). */
@@ -297,8 +231,7 @@ function queryCondition(eb: Eb, db: Db, projectId: string, q: string): Expressio
     .where("name", "<", name + MAX_CHAR);
   const hex = hexQuery(q);
   if (hex === null) return eb("c.id", "in", byName);
-  const serials =
-    hex.startsWith("00") && hex.length > 2 ? [hex, hex.replace(/^(00)+/, "") || "0"] : [hex];
+  const serials = serialCandidates(hex);
   const byHex = db
     .selectFrom("certificates")
     .select("id")

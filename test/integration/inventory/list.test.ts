@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../../../src/lib/ids.js";
 import { parseCertificate } from "../../../src/pki/certificate-info.js";
-import { certificateFacts } from "../../../src/services/inventory/certificate-facts.fns.js";
-import { insertCertificate } from "../../../src/services/inventory/inventory.repo.js";
 import type { IssuerType } from "../../../src/services/inventory/inventory.types.js";
+import { recordFieldsOf } from "../../../src/services/issuance/certificate-record.fns.js";
+import { insertCertificate } from "../../../src/services/issuance/certificate-rows.repo.js";
 import { DIALECTS } from "../../support/dialects.js";
 import { createProject } from "../../support/identity.js";
 import { createTestApp, type TestApp } from "../../support/test-app.js";
@@ -36,19 +36,18 @@ describe.each(DIALECTS)("certificate list (%s)", (dialect) => {
     const leaf = await issuer.leaf(name, { days: 200 });
     const id = newId("cert");
     await insertCertificate(t.app.store.db, {
+      ...recordFieldsOf(parseCertificate(leaf.der)),
       id,
       projectId,
       caId: withCa ? caId : null,
       profileId: withCa ? profileId : null,
       issuerType,
       status: "active",
-      facts: certificateFacts(parseCertificate(leaf.der)),
-      certificateDer: leaf.der,
       chainPem: "",
       keyRef: null,
       isKeyDownloadable: false,
       predecessorId: null,
-      createdBy: "system:test",
+      createdBy: "system",
       createdAt: new Date(),
     });
     return id;
