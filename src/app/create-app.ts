@@ -10,6 +10,7 @@ import type { KeyStoreRegistry } from "../keys/key-store-registry.js";
 import { openKeyStores } from "../keys/open-key-stores.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { createAuditService } from "../services/audit/audit.service.js";
+import { createCscServices } from "../services/csc/csc.services.js";
 import { createIdempotencyService } from "../services/idempotency/idempotency.service.js";
 import { createInventoryService } from "../services/inventory/inventory.service.js";
 import {
@@ -109,6 +110,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const services = {
     health: createHealthService({ version: VERSION, pingDatabase: () => store.ping() }),
     idempotency: createIdempotencyService({ db: store.db, clock }),
+    csc: createCscServices({
+      db: store.db,
+      clock,
+      keys,
+      audit,
+      auth: identity.auth,
+      apiKeys: identity.apiKeys,
+      users: identity.users,
+    }),
     inventory: createInventoryService({ db: store.db, clock, audit, keys, projects }),
     projects,
     audit,

@@ -6,7 +6,14 @@ import type { Permission } from "../services/identity/permissions.js";
  * makes the server refuse to start.
  */
 export type RouteAccess =
-  | { public: true }
+  | {
+      public: true;
+      /**
+       * The surface reads `Authorization` itself (CSC service tokens): the native hook does not
+       * try it as an API key, so its tokens are not counted as failed sign-ins.
+       */
+      ownAuthentication?: boolean;
+    }
   | {
       /** A permission, or "signed_in" for any authenticated caller (me, logout, own API keys). */
       permission: Permission | "signed_in";

@@ -61,6 +61,15 @@ export async function registerOpenApi(
           description: "The hash-chained audit log: list, export and verify (docs/audit.md).",
         },
         {
+          name: "signing-credentials",
+          description:
+            "Keys and certificates for CSC remote signing, with PIN and owner (docs/csc.md).",
+        },
+        {
+          name: "csc",
+          description: "The CSC service configuration announced by /csc/v2/info (docs/csc.md).",
+        },
+        {
           name: "certificates",
           description: "The certificate inventory: issue, import, list, inspect, download, renew.",
         },

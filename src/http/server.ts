@@ -3,6 +3,7 @@ import type { Registry } from "prom-client";
 
 import type { Clock } from "../lib/clock.js";
 import type { AuditService } from "../services/audit/audit.service.js";
+import type { CscServices } from "../services/csc/csc.services.js";
 import type { IdempotencyService } from "../services/idempotency/idempotency.service.js";
 import type { InventoryService } from "../services/inventory/inventory.service.js";
 import type { ApiKeyUsage } from "../services/identity/api-key-usage.js";
@@ -23,6 +24,7 @@ import { registerIdempotency } from "./plugins/idempotency.js";
 import { registerHttpMetrics } from "./plugins/metrics.js";
 import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
+import { cscRoutes } from "./routes/csc/csc-scope.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
 import { ocspRoutes } from "./routes/ocsp.js";
 import { pkiPublicationRoutes } from "./routes/pki-publication.js";
@@ -30,11 +32,13 @@ import { systemRoutes } from "./routes/system.js";
 import { apiKeyRoutes } from "./routes/v1/api-keys.js";
 import { auditRoutes } from "./routes/v1/audit.js";
 import { authRoutes } from "./routes/v1/auth.js";
+import { CSC_LOGO_PATH, cscConfigRoutes } from "./routes/v1/csc-config.js";
 import { certificateRoutes } from "./routes/v1/certificates.js";
 import { memberRoutes } from "./routes/v1/members.js";
 import { projectRoutes } from "./routes/v1/projects.js";
 import { revocationRoutes } from "./routes/v1/revocation.js";
 import { setupRoutes } from "./routes/v1/setup.js";
+import { signingCredentialRoutes } from "./routes/v1/signing-credentials.js";
 import { userRoutes } from "./routes/v1/users.js";
 
 export interface ServerDeps {
@@ -51,6 +55,7 @@ export interface ServerDeps {
   services: {
     health: HealthService;
     idempotency: IdempotencyService;
+    csc: CscServices;
     inventory: InventoryService;
     projects: ProjectsService;
     revocation: RevocationService;
@@ -123,6 +128,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, { apiKeys: services.apiKeys, clock: deps.clock });
   projectRoutes(app, { projects: services.projects });
   auditRoutes(app, { audit: services.audit });
+  signingCredentialRoutes(app, { credentials: services.csc.credentials });
+  cscConfigRoutes(app, { cscConfig: services.csc.config, publicUrl: deps.publicUrl });
+  await cscRoutes(app, {
+    cscAuth: services.csc.auth,
+    cscSigning: services.csc.signing,
+    cscConfig: services.csc.config,
+    logoUrl: `${deps.publicUrl.replace(/\/$/, "")}${CSC_LOGO_PATH}`,
+  });
   cellAdminRoutes(app, { users: services.users, audit: services.audit });
   memberRoutes(app, { members: services.members });
   revocationRoutes(app, { revocation: services.revocation });

@@ -5,6 +5,12 @@ import type {
   CiscoSignersTable,
   CiscoTrustEntriesTable,
 } from "./tables/cisco.table.js";
+import type {
+  CscConfigTable,
+  CscCredentialsTable,
+  CscSadsTable,
+  CscTokensTable,
+} from "./tables/csc.table.js";
 import type { IdempotencyKeysTable } from "./tables/idempotency.table.js";
 import type {
   ApiKeysTable,
@@ -52,6 +58,10 @@ export interface Database {
   software_keys: SoftwareKeysTable;
   audit_entries: AuditEntriesTable;
   audit_head: AuditHeadTable;
+  csc_credentials: CscCredentialsTable;
+  csc_tokens: CscTokensTable;
+  csc_sads: CscSadsTable;
+  csc_config: CscConfigTable;
   cas: CasTable;
   profiles: ProfilesTable;
   project_policies: ProjectPoliciesTable;

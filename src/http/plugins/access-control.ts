@@ -116,6 +116,7 @@ export function registerAccessControl(app: FastifyInstance, deps: AccessControlD
     const access = request.routeOptions.config.access;
     if (!access) return;
     if ("public" in access) {
+      if (access.ownAuthentication === true) return;
       // Public routes still see who calls, when credentials come along, but never require them.
       request.principal = await authenticate(request, reply).catch(() => null);
       return;

@@ -1,0 +1,33 @@
+import type { KeyStoreRegistry } from "../../keys/key-store-registry.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Db } from "../../store/db.js";
+import type { AuditService } from "../audit/audit.service.js";
+import type { ApiKeysService } from "../identity/api-keys.service.js";
+import type { AuthService } from "../identity/auth.service.js";
+import type { UsersService } from "../identity/users.service.js";
+
+import { createCredentialsService } from "./credentials.service.js";
+import { createCscAuthService } from "./csc-auth.service.js";
+import { createCscConfigService } from "./csc-config.service.js";
+import { createCscSigningService } from "./csc-signing.service.js";
+
+/** CSC remote signing (issue 7), wired in dependency order. */
+export function createCscServices(deps: {
+  db: Db;
+  clock: Clock;
+  keys: KeyStoreRegistry;
+  audit: Pick<AuditService, "record">;
+  auth: Pick<AuthService, "refuseIfThrottled" | "recordFailure">;
+  apiKeys: Pick<ApiKeysService, "authenticate">;
+  users: Pick<UsersService, "getUser">;
+}) {
+  const { db, clock, keys, audit } = deps;
+  return {
+    credentials: createCredentialsService({ db, clock, keys, audit, users: deps.users }),
+    auth: createCscAuthService({ db, clock, audit, auth: deps.auth, apiKeys: deps.apiKeys }),
+    signing: createCscSigningService({ db, clock, keys, audit }),
+    config: createCscConfigService({ db, clock, audit }),
+  };
+}
+
+export type CscServices = ReturnType<typeof createCscServices>;
