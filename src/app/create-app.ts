@@ -10,6 +10,7 @@ import type { KeyStoreRegistry } from "../keys/key-store-registry.js";
 import { openKeyStores } from "../keys/open-key-stores.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { createAuditService } from "../services/audit/audit.service.js";
+import { createCiscoService } from "../services/cisco/cisco.service.js";
 import { createCscServices } from "../services/csc/csc.services.js";
 import { createIdempotencyService } from "../services/idempotency/idempotency.service.js";
 import { createInventoryService } from "../services/inventory/inventory.service.js";
@@ -110,6 +111,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const services = {
     health: createHealthService({ version: VERSION, pingDatabase: () => store.ping() }),
     idempotency: createIdempotencyService({ db: store.db, clock }),
+    cisco: createCiscoService({
+      db: store.db,
+      clock,
+      keys,
+      audit,
+      projects,
+      configuredProjectId: config.cisco.projectId,
+    }),
     csc: createCscServices({
       db: store.db,
       clock,
@@ -140,6 +149,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           registry,
           clock,
           secureCookies: config.publicUrl.startsWith("https:"),
+          cisco: config.cisco,
           ...(options.routeTable ? { routeTable: options.routeTable } : {}),
           services,
         });

@@ -35,6 +35,23 @@ export interface KeysConfig {
   pkcs11: Pkcs11Config | null;
 }
 
+/** Cisco IP-phone security (issue 6; docs/cisco.md). */
+export interface CiscoConfig {
+  /** Project the compat APIs, CAPF, TVS and provisioning serve; null: resolved per caller. */
+  projectId: string | null;
+  /** Networks (CIDR) whose callers may use the compat APIs without an API key. */
+  trustedNetworks: string[];
+  listenHost: string;
+  /** Null when the server is off. */
+  capfPort: number | null;
+  tvsPort: number | null;
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  sessionTimeoutMs: number;
+  /** "" when phones cannot fetch files over HTTP. */
+  provisioningPath: string;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -46,4 +63,5 @@ export interface Config {
   database: DatabaseConfig;
   jobs: JobsConfig;
   keys: KeysConfig;
+  cisco: CiscoConfig;
 }

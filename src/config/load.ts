@@ -136,6 +136,17 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     );
   }
 
+  const ciscoTlsCertFile = get("ciscoTlsCertFile");
+  const ciscoTlsKeyFile = get("ciscoTlsKeyFile");
+  const capfEnabled = (get("capfEnabled") ?? SETTINGS.capfEnabled.default) === "true";
+  const tvsEnabled = (get("tvsEnabled") ?? SETTINGS.tvsEnabled.default) === "true";
+  if ((capfEnabled || tvsEnabled) && (!ciscoTlsCertFile || !ciscoTlsKeyFile)) {
+    throw new ConfigError(
+      `setting ${SETTINGS.ciscoTlsCertFile.env}: the CAPF and TVS servers need ${SETTINGS.ciscoTlsCertFile.env} and ${SETTINGS.ciscoTlsKeyFile.env}`,
+    );
+  }
+  const trustedNetworks = get("ciscoTrustedNetworks") ?? SETTINGS.ciscoTrustedNetworks.default;
+
   const config: Config = {
     host,
     port,
@@ -169,6 +180,17 @@ export function loadConfig(sources: ConfigSources = {}): Config {
               slot: pkcs11Slot,
               pin: pkcs11Pin!,
             },
+    },
+    cisco: {
+      projectId: get("ciscoProject") ?? null,
+      trustedNetworks: trustedNetworks === "" ? [] : trustedNetworks.split(","),
+      listenHost: get("ciscoListenHost") ?? SETTINGS.ciscoListenHost.default,
+      capfPort: capfEnabled ? (get("capfPort") ?? SETTINGS.capfPort.default) : null,
+      tvsPort: tvsEnabled ? (get("tvsPort") ?? SETTINGS.tvsPort.default) : null,
+      tlsCertFile: ciscoTlsCertFile ? path.resolve(cwd, ciscoTlsCertFile) : null,
+      tlsKeyFile: ciscoTlsKeyFile ? path.resolve(cwd, ciscoTlsKeyFile) : null,
+      sessionTimeoutMs: get("ciscoSessionTimeoutMs") ?? SETTINGS.ciscoSessionTimeoutMs.default,
+      provisioningPath: get("ciscoProvisioningPath") ?? SETTINGS.ciscoProvisioningPath.default,
     },
   };
   return deepFreeze(config);

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 import type { LogLevel, ServerRole } from "./config.types.js";
 
 /**
@@ -73,6 +75,32 @@ function databaseUrl(raw: RawValue): string {
   }
   if (text.startsWith("sqlite:")) return text;
   throw new SettingValueError('must start with "postgres://" or "sqlite:"');
+}
+
+/** A comma list of IP networks (`10.0.0.0/8, ::1`); a bare address is a /32 or /128. */
+function networkList(raw: RawValue): string {
+  const items = String(raw)
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  for (const item of items) {
+    const [address = "", prefix, extra] = item.split("/");
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const bits = prefix === undefined ? max : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+    if (family === 0 || extra !== undefined || bits < 0 || bits > max) {
+      throw new SettingValueError(`"${item}" is not an IP address or network (a.b.c.d/n)`);
+    }
+  }
+  return items.join(",");
+}
+
+function provisioningPath(raw: RawValue): string {
+  const text = String(raw).trim().replace(/\/+$/, "");
+  if (text !== "" && !/^(\/[A-Za-z0-9._-]+)+$/.test(text)) {
+    throw new SettingValueError('must be a path such as "/provisioning", or empty');
+  }
+  return text;
 }
 
 export const SETTINGS = {
@@ -232,6 +260,98 @@ export const SETTINGS = {
     default: "",
     parse: nonEmpty,
     secret: true,
+  } satisfies Setting<string>,
+  ciscoProject: {
+    key: "cisco_project",
+    flag: "cisco-project",
+    env: "CERTSMITH_CISCO_PROJECT",
+    description:
+      "Project id the Cisco compat APIs (/api/capf, /api/tvs), CAPF, TVS and provisioning serve. Default: the API key's single project, else the only project.",
+    default: "",
+    parse: nonEmpty,
+  } satisfies Setting<string>,
+  ciscoTrustedNetworks: {
+    key: "cisco_trusted_networks",
+    flag: "cisco-trusted-networks",
+    env: "CERTSMITH_CISCO_TRUSTED_NETWORKS",
+    description:
+      "cisco.trusted_networks: comma list of networks (10.0.0.0/8) whose callers use the Cisco compat APIs without an API key.",
+    default: "",
+    parse: networkList,
+  } satisfies Setting<string>,
+  ciscoListenHost: {
+    key: "cisco_listen_host",
+    flag: "cisco-listen-host",
+    env: "CERTSMITH_CISCO_LISTEN_HOST",
+    description: "Address the CAPF and TVS servers bind to.",
+    default: "127.0.0.1",
+    parse: nonEmpty,
+  } satisfies Setting<string>,
+  capfEnabled: {
+    key: "capf_enabled",
+    flag: "capf-enabled",
+    env: "CERTSMITH_CAPF_ENABLED",
+    description: "Start the CAPF server (TLS) with serve.",
+    default: "false",
+    parse: oneOf<"true" | "false">("true", "false"),
+  } satisfies Setting<"true" | "false">,
+  capfPort: {
+    key: "capf_port",
+    flag: "capf-port",
+    env: "CERTSMITH_CAPF_PORT",
+    description: "TCP port of the CAPF server (0 picks a free one).",
+    default: 3804,
+    parse: integer(0, 65535),
+  } satisfies Setting<number>,
+  tvsEnabled: {
+    key: "tvs_enabled",
+    flag: "tvs-enabled",
+    env: "CERTSMITH_TVS_ENABLED",
+    description: "Start the TVS server (TLS) with serve.",
+    default: "false",
+    parse: oneOf<"true" | "false">("true", "false"),
+  } satisfies Setting<"true" | "false">,
+  tvsPort: {
+    key: "tvs_port",
+    flag: "tvs-port",
+    env: "CERTSMITH_TVS_PORT",
+    description: "TCP port of the TVS server (0 picks a free one).",
+    default: 2445,
+    parse: integer(0, 65535),
+  } satisfies Setting<number>,
+  ciscoTlsCertFile: {
+    key: "cisco_tls_cert_file",
+    flag: "cisco-tls-cert-file",
+    env: "CERTSMITH_CISCO_TLS_CERT_FILE",
+    description:
+      "PEM certificate (chain) the CAPF and TVS servers present; it must hold the CAPF/TVS role in the phones' ITL.",
+    default: "",
+    parse: nonEmpty,
+  } satisfies Setting<string>,
+  ciscoTlsKeyFile: {
+    key: "cisco_tls_key_file",
+    flag: "cisco-tls-key-file",
+    env: "CERTSMITH_CISCO_TLS_KEY_FILE",
+    description: "PEM private key of cisco_tls_cert_file.",
+    default: "",
+    parse: nonEmpty,
+  } satisfies Setting<string>,
+  ciscoSessionTimeoutMs: {
+    key: "cisco_session_timeout_ms",
+    flag: "cisco-session-timeout-ms",
+    env: "CERTSMITH_CISCO_SESSION_TIMEOUT_MS",
+    description: "A CAPF or TVS session idle this long is closed.",
+    default: 30_000,
+    parse: integer(100, 600_000),
+  } satisfies Setting<number>,
+  ciscoProvisioningPath: {
+    key: "cisco_provisioning_path",
+    flag: "cisco-provisioning-path",
+    env: "CERTSMITH_CISCO_PROVISIONING_PATH",
+    description:
+      "HTTP path where phones fetch ITLFile.tlv and SEP<MAC>.cnf.xml(.enc).sgn files; empty turns it off.",
+    default: "/provisioning",
+    parse: provisioningPath,
   } satisfies Setting<string>,
 } as const;
 

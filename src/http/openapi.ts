@@ -57,6 +57,11 @@ export async function registerOpenApi(
         { name: "members", description: "Project membership and project roles." },
         { name: "api-keys", description: "Scoped keys for machines." },
         {
+          name: "cisco",
+          description:
+            "Cisco IP-phone security: CAPF devices, the TVS trust list, signers, ITL files and encrypted configs (docs/cisco.md).",
+        },
+        {
           name: "audit",
           description: "The hash-chained audit log: list, export and verify (docs/audit.md).",
         },

@@ -1,8 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 
+import type { CiscoConfig } from "../config/config.types.js";
 import type { Clock } from "../lib/clock.js";
 import type { AuditService } from "../services/audit/audit.service.js";
+import type { CiscoService } from "../services/cisco/cisco.service.js";
 import type { CscServices } from "../services/csc/csc.services.js";
 import type { IdempotencyService } from "../services/idempotency/idempotency.service.js";
 import type { InventoryService } from "../services/inventory/inventory.service.js";
@@ -26,6 +28,8 @@ import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
 import { cscRoutes } from "./routes/csc/csc-scope.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
+import { ciscoCapfRoutes } from "./routes/compat/cisco-capf.js";
+import { ciscoTvsRoutes } from "./routes/compat/cisco-tvs.js";
 import { ocspRoutes } from "./routes/ocsp.js";
 import { pkiPublicationRoutes } from "./routes/pki-publication.js";
 import { systemRoutes } from "./routes/system.js";
@@ -34,6 +38,8 @@ import { auditRoutes } from "./routes/v1/audit.js";
 import { authRoutes } from "./routes/v1/auth.js";
 import { CSC_LOGO_PATH, cscConfigRoutes } from "./routes/v1/csc-config.js";
 import { certificateRoutes } from "./routes/v1/certificates.js";
+import { ciscoDeviceRoutes } from "./routes/v1/cisco-devices.js";
+import { ciscoRoutes } from "./routes/v1/cisco.js";
 import { memberRoutes } from "./routes/v1/members.js";
 import { projectRoutes } from "./routes/v1/projects.js";
 import { revocationRoutes } from "./routes/v1/revocation.js";
@@ -52,9 +58,12 @@ export interface ServerDeps {
   secureCookies: boolean;
   /** Filled with every route's access declaration (for the generated RBAC test). */
   routeTable?: RouteAccessEntry[];
+  /** Trusted networks of the Cisco compat APIs and the phones' provisioning path. */
+  cisco: Pick<CiscoConfig, "trustedNetworks" | "provisioningPath">;
   services: {
     health: HealthService;
     idempotency: IdempotencyService;
+    cisco: CiscoService;
     csc: CscServices;
     inventory: InventoryService;
     projects: ProjectsService;
@@ -141,6 +150,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   revocationRoutes(app, { revocation: services.revocation });
   pkiPublicationRoutes(app, { revocation: services.revocation, clock: deps.clock });
   await ocspRoutes(app, { revocation: services.revocation, clock: deps.clock });
+  const ciscoCompat = {
+    cisco: services.cisco,
+    health: services.health,
+    trustedNetworks: deps.cisco.trustedNetworks,
+    version: deps.version,
+  };
+  ciscoDeviceRoutes(app, { cisco: services.cisco });
+  ciscoRoutes(app, { cisco: services.cisco });
+  await ciscoCapfRoutes(app, ciscoCompat);
+  await ciscoTvsRoutes(app, ciscoCompat);
   certificateRoutes(app, { inventory: services.inventory });
 
   return app;

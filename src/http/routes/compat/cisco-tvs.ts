@@ -1,0 +1,130 @@
+/**
+ * UseCallManager's TVS REST API (seed 000) at `/api/tvs/api/v1`: the trust list the TVS server
+ * answers from (spec §6), with `{"detail"}` errors.
+ */
+
+import type { FastifyInstance } from "fastify";
+import type { Static } from "typebox";
+
+import type { CiscoService } from "../../../services/cisco/cisco.service.js";
+import type { HealthService } from "../../../services/system/health.service.js";
+
+import { compatTrustJson } from "./cisco-json.js";
+import { Fingerprint, TrustAddBody, TrustListQuery } from "./cisco-schemas.js";
+import { ciscoContext, setUpCiscoScope } from "./cisco-scope.js";
+
+export interface CiscoTvsDeps {
+  cisco: CiscoService;
+  health: HealthService;
+  trustedNetworks: readonly string[];
+  version: string;
+}
+
+const PUBLIC = { access: { public: true } } as const;
+const READ = { access: { public: true }, ciscoPermission: "cisco:read" } as const;
+const WRITE = { access: { public: true }, ciscoPermission: "cisco:write" } as const;
+
+export async function ciscoTvsRoutes(app: FastifyInstance, deps: CiscoTvsDeps): Promise<void> {
+  const { cisco } = deps;
+  await app.register(
+    (scope, _options, done) => {
+      setUpCiscoScope(scope, {
+        cisco,
+        trustedNetworks: deps.trustedNetworks,
+        title: "TVS",
+        version: deps.version,
+        prefix: "/api/tvs",
+      });
+      const v1 = "/api/v1";
+
+      scope.get<{ Querystring: Static<typeof TrustListQuery> }>(
+        `${v1}/certificates`,
+        {
+          config: READ,
+          schema: { summary: "List the trust list", hide: true, querystring: TrustListQuery },
+        },
+        async (request) => {
+          const { actor, projectId } = ciscoContext(request);
+          const limit = request.query.limit ?? 100;
+          const offset = request.query.offset ?? 0;
+          const page = await cisco.trust.listEntriesByOffset(actor, projectId, limit, offset);
+          return {
+            certificates: page.items.map(compatTrustJson),
+            total: page.total,
+            limit,
+            offset,
+          };
+        },
+      );
+
+      scope.post<{ Body: Static<typeof TrustAddBody> }>(
+        `${v1}/certificates`,
+        {
+          config: WRITE,
+          schema: {
+            summary: "Add a certificate to the trust list",
+            hide: true,
+            body: TrustAddBody,
+          },
+        },
+        async (request, reply) => {
+          const { actor, projectId } = ciscoContext(request);
+          const entry = await cisco.trust.addEntry(actor, projectId, {
+            certificate: request.body.pem,
+            roles: request.body.roles,
+            ttlSeconds: request.body.ttl,
+            description: request.body.description,
+          });
+          return reply.code(201).send(compatTrustJson(entry));
+        },
+      );
+
+      scope.get<{ Params: Static<typeof Fingerprint> }>(
+        `${v1}/certificates/:fingerprint`,
+        {
+          config: READ,
+          schema: { summary: "Get a trust list entry", hide: true, params: Fingerprint },
+        },
+        async (request) => {
+          const { actor, projectId } = ciscoContext(request);
+          return compatTrustJson(
+            await cisco.trust.getEntry(actor, projectId, request.params.fingerprint),
+          );
+        },
+      );
+
+      scope.delete<{ Params: Static<typeof Fingerprint> }>(
+        `${v1}/certificates/:fingerprint`,
+        {
+          config: WRITE,
+          schema: { summary: "Remove a trust list entry", hide: true, params: Fingerprint },
+        },
+        async (request, reply) => {
+          const { actor, projectId } = ciscoContext(request);
+          await cisco.trust.deleteEntry(actor, projectId, request.params.fingerprint);
+          return reply.code(204).send();
+        },
+      );
+
+      scope.get(
+        `${v1}/health`,
+        { config: PUBLIC, schema: { summary: "Service health status", hide: true } },
+        async (_request, reply) => {
+          const report = await deps.health.check();
+          return reply.code(report.status === "healthy" ? 200 : 503).send(report);
+        },
+      );
+
+      scope.get(
+        `${v1}/stats`,
+        { config: READ, schema: { summary: "Service statistics", hide: true } },
+        async (request) => {
+          const { projectId } = ciscoContext(request);
+          return { trust_list_entries: await cisco.trust.countEntries(projectId) };
+        },
+      );
+      done();
+    },
+    { prefix: "/api/tvs" },
+  );
+}
