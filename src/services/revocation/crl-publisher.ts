@@ -39,6 +39,10 @@ export function requirePublishingCa(ca: RevocationCa | undefined, caId: string) 
   return { ...ca, keyRef: ca.keyRef, certificateDer: ca.certificateDer };
 }
 
+function isMissingOrExpired(state: RevocationState, now: Date): boolean {
+  return !state.crlDer || !state.crlNextUpdate || state.crlNextUpdate.getTime() <= now.getTime();
+}
+
 /** Whether the stored CRL should be replaced: missing, stale, or past half its life. */
 export function isCrlDue(state: RevocationState | undefined, now: Date): boolean {
   if (!state?.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) return true;
@@ -72,13 +76,22 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
     }
   }
 
-  /** Builds and stores a new CRL now, whatever the stored one; returns the stored state. */
-  async function publish(caId: string): Promise<RevocationState> {
+  /**
+   * Builds and stores a new CRL when `isNeeded` says so of the freshly read state, and again while
+   * revocations arrive during the build; returns the stored state. Deciding on a fresh read is
+   * what stops two nodes that both saw "no CRL" from publishing two numbers for one content.
+   */
+  async function publish(
+    caId: string,
+    isNeeded: (state: RevocationState, now: Date) => boolean = isCrlDue,
+  ): Promise<RevocationState> {
     const ca = requirePublishingCa(await repo.findCa(db, caId), caId);
     await repo.ensureState(db, caId, clock.now());
+    let needed = isNeeded;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const before = (await repo.findState(db, caId))!;
       const now = clock.now();
+      if (!needed(before, now)) return before;
       const thisUpdate = new Date(now.getTime() - THIS_UPDATE_BACKDATE_MS);
       const nextUpdate = new Date(now.getTime() + ca.settings.crlValidityHours * 3_600_000);
       const der = await buildCrl({
@@ -89,7 +102,7 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
         crlNumber: BigInt(before.crlNumber + 1),
         entries: entriesOf(caId),
       });
-      const stored = await repo.saveCrl(
+      await repo.saveCrl(
         db,
         caId,
         before.crlNumber,
@@ -102,9 +115,8 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
         },
         clock.now(),
       );
-      const after = (await repo.findState(db, caId))!;
-      // Done when the stored CRL (ours, or another node's) reflects every change so far.
-      if (after.crlStatusVersion >= after.statusVersion && (stored || after.crlDer)) return after;
+      // Whether ours or another node's was stored, build again only for changes it misses.
+      needed = (state) => !state.crlDer || state.crlStatusVersion < state.statusVersion;
     }
     return (await repo.findState(db, caId))!;
   }
@@ -112,9 +124,8 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
   /** The current CRL, built on the spot when there is none yet or it has expired. */
   async function current(caId: string): Promise<PublishedCrl> {
     let state = await repo.findState(db, caId);
-    const now = clock.now();
-    if (!state?.crlDer || !state.crlNextUpdate || state.crlNextUpdate.getTime() <= now.getTime()) {
-      state = await publish(caId);
+    if (!state || isMissingOrExpired(state, clock.now())) {
+      state = await publish(caId, isMissingOrExpired);
     }
     if (!state.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) {
       throw new AppError("service_unavailable", { message: "The CRL is being built; retry." });

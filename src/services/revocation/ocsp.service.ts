@@ -181,6 +181,36 @@ export function createOcspService(deps: OcspServiceDeps) {
     });
   }
 
+  /** The stored response for a CertID when it still tells the truth and is not due. */
+  async function adoptStored(
+    context: CaContext,
+    hashAlgorithm: CertId["hashAlgorithm"],
+    serial: string,
+    stamp: string,
+    now: Date,
+    /** The CA's status version read before the status itself (see `answerCacheable`). */
+    version: number,
+  ): Promise<CachedResponse | undefined> {
+    const stored = await repo.findStoredResponse(db, context.caId, hashAlgorithm, serial);
+    if (
+      !stored ||
+      stored.statusStamp !== stamp ||
+      stored.responderKeyRef !== context.responderKeyRef ||
+      now.getTime() >= halfLife(stored.thisUpdate, stored.nextUpdate)
+    ) {
+      return undefined;
+    }
+    return {
+      der: stored.der,
+      etag: stored.etag,
+      thisUpdate: stored.thisUpdate,
+      nextUpdate: stored.nextUpdate,
+      refreshAt: new Date(halfLife(stored.thisUpdate, stored.nextUpdate)),
+      statusVersion: version,
+      responderKeyRef: stored.responderKeyRef,
+    };
+  }
+
   /** The RFC 5019 path: one CertID, no nonce. */
   async function answerCacheable(context: CaContext, certId: CertId): Promise<OcspAnswer> {
     const serial = canonicalSerial(certId.serialNumber) ?? certId.serialNumber;
@@ -203,22 +233,8 @@ export function createOcspService(deps: OcspServiceDeps) {
       : undefined;
     const stamp = stampOf(status);
 
-    let entry: CachedResponse | undefined;
-    if (status) {
-      const stored = await repo.findStoredResponse(db, context.caId, certId.hashAlgorithm, serial);
-      if (
-        stored &&
-        stored.statusStamp === stamp &&
-        stored.responderKeyRef === context.responderKeyRef &&
-        now.getTime() < halfLife(stored.thisUpdate, stored.nextUpdate)
-      ) {
-        entry = {
-          ...stored,
-          refreshAt: new Date(halfLife(stored.thisUpdate, stored.nextUpdate)),
-          statusVersion: version,
-        };
-      }
-    }
+    let entry =
+      status && (await adoptStored(context, certId.hashAlgorithm, serial, stamp, now, version));
     if (!entry) {
       const thisUpdate = now;
       const nextUpdate = new Date(now.getTime() + context.validityMs);
@@ -243,7 +259,7 @@ export function createOcspService(deps: OcspServiceDeps) {
         responderKeyRef: context.responderKeyRef,
       };
       if (status) {
-        await repo.storeResponse(db, {
+        const row = {
           caId: context.caId,
           hashAlgorithm: certId.hashAlgorithm,
           serialNumber: serial,
@@ -253,7 +269,20 @@ export function createOcspService(deps: OcspServiceDeps) {
           etag,
           thisUpdate,
           nextUpdate,
-        });
+        };
+        // Another node may have stored one first: serve that one, so all nodes agree (ETag).
+        if (!(await repo.storeResponse(db, row, false))) {
+          const adopted = await adoptStored(
+            context,
+            certId.hashAlgorithm,
+            serial,
+            stamp,
+            now,
+            version,
+          );
+          if (adopted) entry = adopted;
+          else await repo.storeResponse(db, row, true);
+        }
       }
     }
     remember(key, entry);

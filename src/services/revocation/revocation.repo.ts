@@ -382,8 +382,15 @@ export async function findStoredResponse(
   );
 }
 
-/** Stores (or replaces) a pre-signed response. */
-export async function storeResponse(db: Db, response: StoredOcspResponse): Promise<void> {
+/**
+ * Stores a pre-signed response. Without `replace` an existing row wins (false is returned), so
+ * two nodes that signed at once both end up serving the first one stored.
+ */
+export async function storeResponse(
+  db: Db,
+  response: StoredOcspResponse,
+  replace: boolean,
+): Promise<boolean> {
   const values = {
     status_stamp: response.statusStamp,
     responder_key_ref: response.responderKeyRef,
@@ -392,7 +399,7 @@ export async function storeResponse(db: Db, response: StoredOcspResponse): Promi
     this_update: response.thisUpdate.getTime(),
     next_update: response.nextUpdate.getTime(),
   };
-  await db
+  const result = await db
     .insertInto("ocsp_responses")
     .values({
       ca_id: response.caId,
@@ -400,10 +407,12 @@ export async function storeResponse(db: Db, response: StoredOcspResponse): Promi
       serial_number: response.serialNumber,
       ...values,
     })
-    .onConflict((oc) =>
-      oc.columns(["ca_id", "serial_number", "hash_algorithm"]).doUpdateSet(values),
-    )
-    .execute();
+    .onConflict((oc) => {
+      const target = oc.columns(["ca_id", "serial_number", "hash_algorithm"]);
+      return replace ? target.doUpdateSet(values) : target.doNothing();
+    })
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
 }
 
 /** Drops the pre-signed responses of one serial: its status just changed. */
