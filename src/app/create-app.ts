@@ -10,14 +10,17 @@ import type { KeyStoreRegistry } from "../keys/key-store-registry.js";
 import { openKeyStores } from "../keys/open-key-stores.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { createAuditService } from "../services/audit/audit.service.js";
+import { createCasService } from "../services/cas/cas.service.js";
 import { createCiscoService } from "../services/cisco/cisco.service.js";
 import { createCscServices } from "../services/csc/csc.services.js";
 import { createIdempotencyService } from "../services/idempotency/idempotency.service.js";
 import { createInventoryService } from "../services/inventory/inventory.service.js";
+import { createIssuanceService } from "../services/issuance/issuance.service.js";
 import {
   createIdentityServices,
   type IdentityServices,
 } from "../services/identity/identity.services.js";
+import { createProfilesService } from "../services/profiles/profiles.service.js";
 import { createProjectsService } from "../services/projects/projects.service.js";
 import { createRevocationService } from "../services/revocation/revocation.service.js";
 import { createHealthService } from "../services/system/health.service.js";
@@ -98,6 +101,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     audit,
     onError: (error) => logger.error({ err: error }, "API key usage flush failed"),
   });
+  // Private CAs, profiles and policy, issuance (issue 4 §3–5): everything that signs a
+  // certificate with a CA goes through `cas.loadIssuingCa` and `issuance.issueCertificate`.
+  const cas = createCasService({ db: store.db, clock, keys, audit, publicUrl: config.publicUrl });
+  const profiles = createProfilesService({ db: store.db, clock, audit, cas });
+  const issuance = createIssuanceService({ clock, keys, audit, cas, profiles });
   // Revocation and publication (issue 5): its CRL and refresh jobs are registered here, before
   // the worker starts.
   const revocation = createRevocationService({
@@ -132,6 +140,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     projects,
     audit,
     revocation,
+    cas,
+    profiles,
+    issuance,
     ...identity,
   };
   // A fresh one-time setup token while first-run setup is incomplete (issue 3 §1); `serve`

@@ -79,6 +79,19 @@ export async function registerOpenApi(
           description: "The certificate inventory: issue, import, list, inspect, download, renew.",
         },
         {
+          name: "cas",
+          description:
+            "Private CAs: roots, intermediates, imported and external issuers (docs/cas.md).",
+        },
+        {
+          name: "profiles",
+          description: "Issuance profiles: defaults and limits per kind of certificate.",
+        },
+        {
+          name: "policy",
+          description: "The project's issuance policy, enforced on every issuance.",
+        },
+        {
           name: "pki",
           description:
             "Public PKI publication: CA certificates and chains, CRLs and the OCSP responder (docs/revocation.md).",
