@@ -7,15 +7,18 @@ import type { Clock } from "../../lib/clock.js";
 import { PAGE_LIMIT_DEFAULT, type Page, type PageRequest } from "../../lib/cursor.js";
 import { AppError, notFound, validationFailed } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
+import { parseCertificates, type CertificateInfo } from "../../pki/certificate-info.js";
 import { buildCsr } from "../../pki/csr-builder.js";
 import { isPkiError, toAppError as pkiToAppError } from "../../pki/errors.js";
+import type { KeyUsage } from "../../pki/extensions.js";
 import { normalizeSubject, type Subject } from "../../pki/names.js";
 import { encodePem } from "../../pki/pem.js";
-import type { Db } from "../../store/db.js";
+import { isForeignKeyViolation, type Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
 import { hashPassword } from "../identity/passwords.js";
 import type { UsersService } from "../identity/users.service.js";
+import type { IssuanceService } from "../issuance/issuance.service.js";
 
 import { algorithmsForKeyType } from "./algorithms.fns.js";
 import {
@@ -39,7 +42,16 @@ export interface CredentialsServiceDeps {
   keys: Pick<KeyStoreRegistry, "get" | "has" | "defaultBackend" | "forKeyRef">;
   audit: Pick<AuditService, "record">;
   users: Pick<UsersService, "getUser">;
+  /** Issuance from a CA here (`ca_id`); absent, only imported certificates are possible. */
+  issuance?: Pick<IssuanceService, "issueCertificate"> | undefined;
 }
+
+/**
+ * Key usages of a signing certificate: digitalSignature and contentCommitment (non-repudiation,
+ * RFC 5280 §4.2.1.3), with the documentSigning purpose (RFC 9336).
+ */
+const SIGNING_KEY_USAGE: KeyUsage[] = ["digitalSignature", "contentCommitment"];
+const DOCUMENT_SIGNING_EKU = "1.3.6.1.5.5.7.3.36";
 
 export const PIN_MIN_LENGTH = 4;
 export const PIN_MAX_LENGTH = 64;
@@ -153,13 +165,33 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         { field: "certificate", rule: "required_with_private_key" },
       ]);
     }
-    if (input.caId !== undefined) {
-      // Issuance from a CA here arrives with the issuance service (issue 7 §1).
-      throw validationFailed(
-        'Issuing from "ca_id" is not available yet: import a certificate instead.',
-        [{ field: "ca_id", rule: "unsupported" }],
-      );
+    if (input.caId !== undefined && !deps.issuance) {
+      throw validationFailed('Issuing from "ca_id" is not available on this server.', [
+        { field: "ca_id", rule: "unsupported" },
+      ]);
     }
+  }
+
+  /** A certificate for the credential's key from a CA here, through issuance (audited there). */
+  async function issueFromCa(
+    actor: Actor,
+    projectId: string,
+    caId: string,
+    subject: Subject,
+    key: KeyInfo,
+  ): Promise<{ certificate: CertificateInfo; chain: CertificateInfo[] }> {
+    const issued = await deps.issuance!.issueCertificate(actor, {
+      projectId,
+      caId,
+      key: { kind: "public_key", spki: key.publicKeySpki, keyRef: key.keyRef },
+      subject,
+      keyUsage: SIGNING_KEY_USAGE,
+      extendedKeyUsage: [DOCUMENT_SIGNING_EKU],
+    });
+    return {
+      certificate: readCertificate(issued.certificatePem),
+      chain: issued.chainPem.trim() === "" ? [] : parseCertificates(issued.chainPem),
+    };
   }
 
   async function createCredential(
@@ -179,9 +211,9 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     const subject: Subject = pkiInput(() =>
       normalizeSubject({ commonName: input.name, ...(input.subject ?? {}) }),
     );
-    const certificate =
+    let certificate =
       input.certificate === undefined ? undefined : readCertificate(input.certificate);
-    const chain = readChain(input.chain ?? []);
+    let chain = readChain(input.chain ?? []);
 
     // Slow work first, outside any transaction (STYLE.md §6): key, CSR, PIN hash.
     const key = await obtainKey(input).catch((error: unknown) => {
@@ -191,6 +223,14 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     try {
       const allowedAlgorithms = checkAlgorithms(key.keyType, input.allowedAlgorithms);
       if (certificate) assertCertifiesKey(certificate, key.publicKeySpki);
+      const issued =
+        input.caId === undefined
+          ? null
+          : await issueFromCa(actor, projectId, input.caId, subject, key);
+      if (issued) {
+        certificate = issued.certificate;
+        chain = issued.chain;
+      }
       const csrPem = certificate
         ? null
         : encodePem(
@@ -215,7 +255,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         certificateDer: certificate?.der ?? null,
         chainDer: chain.map((c) => c.der),
         notAfter: certificate?.notAfter ?? null,
-        caId: null,
+        caId: input.caId ?? null,
         authMode: input.authMode,
         hasPin: pinHash !== null,
         pinHash,
@@ -239,10 +279,17 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
           key_type: credential.keyType,
           key_backend: credential.keyBackend,
           auth_mode: credential.authMode,
-          certificate: certificate ? "imported" : "pending",
+          certificate: issued ? "issued" : certificate ? "imported" : "pending",
         },
       };
-      await audit.record(actor, spec, (trx) => repo.insertCredential(trx, credential));
+      await audit.record(actor, spec, async (trx) => {
+        try {
+          await repo.insertCredential(trx, credential);
+        } catch (error) {
+          if (isForeignKeyViolation(error)) throw notFound("project", projectId);
+          throw error;
+        }
+      });
       return { credential: withoutSecret(credential), csrPem };
     } catch (error) {
       await store.destroy(key.keyRef).catch(() => undefined);

@@ -324,8 +324,9 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
     const now = clock.now();
     if (certificate.notAfter <= now || certificate.notBefore > now) {
       const { organization, commonName } = certificate.subject.subject;
+      const state = certificate.notAfter <= now ? "expired" : "not yet valid";
       throw invalidRequest(
-        `Signing certificate 'O=${organization ?? ""},CN=${commonName ?? ""}' is expired`,
+        `Signing certificate 'O=${organization ?? ""},CN=${commonName ?? ""}' is ${state}`,
       );
     }
     if (!credential.allowedAlgorithms.includes(input.signAlgo)) throw invalidParameter("signAlgo");
@@ -366,7 +367,7 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
         hashes: input.hashes.length,
         sign_algo: input.signAlgo,
         hash_algorithm: scheme.hash,
-        authorization: sadRow ? "sad" : "token",
+        authorized_by: sadRow ? "sad" : "access_token",
       },
     };
     await audit.record(authentication.actor, spec, async (trx) => {

@@ -5,6 +5,7 @@ import type { AuditService } from "../audit/audit.service.js";
 import type { ApiKeysService } from "../identity/api-keys.service.js";
 import type { AuthService } from "../identity/auth.service.js";
 import type { UsersService } from "../identity/users.service.js";
+import type { IssuanceService } from "../issuance/issuance.service.js";
 
 import { createCredentialsService } from "./credentials.service.js";
 import { createCscAuthService } from "./csc-auth.service.js";
@@ -20,10 +21,18 @@ export function createCscServices(deps: {
   auth: Pick<AuthService, "refuseIfThrottled" | "recordFailure">;
   apiKeys: Pick<ApiKeysService, "authenticate">;
   users: Pick<UsersService, "getUser">;
+  issuance?: Pick<IssuanceService, "issueCertificate">;
 }) {
   const { db, clock, keys, audit } = deps;
   return {
-    credentials: createCredentialsService({ db, clock, keys, audit, users: deps.users }),
+    credentials: createCredentialsService({
+      db,
+      clock,
+      keys,
+      audit,
+      users: deps.users,
+      issuance: deps.issuance,
+    }),
     auth: createCscAuthService({ db, clock, audit, auth: deps.auth, apiKeys: deps.apiKeys }),
     signing: createCscSigningService({ db, clock, keys, audit }),
     config: createCscConfigService({ db, clock, audit }),
