@@ -43,7 +43,7 @@ const SERIAL_ATTEMPTS = 3;
 export interface IssuanceServiceDeps {
   clock: Clock;
   keys: Pick<KeyStoreRegistry, "get">;
-  audit: Pick<AuditService, "record">;
+  audit: Pick<AuditService, "record" | "recordFailure">;
   cas: Pick<CasService, "loadIssuingCa">;
   profiles: Pick<ProfilesService, "getProfile" | "checkIssuance">;
 }
@@ -122,9 +122,43 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     }
   }
 
+  /**
+   * Issues, stores and audits one certificate. Refusals (policy, validation, CA state) are
+   * audited as failed `certificate.issue` entries too: an attempt to get a certificate the
+   * rules forbid is exactly what an auditor looks for.
+   */
   async function issueCertificate(
     actor: Actor,
     request: IssueCertificateRequest,
+  ): Promise<IssuedCertificate> {
+    const attempt = { isRecorded: false };
+    try {
+      return await issueOnce(actor, request, attempt);
+    } catch (error) {
+      if (!attempt.isRecorded) {
+        await audit.recordFailure(
+          actor,
+          {
+            action: "certificate.issue",
+            targetType: "certificate",
+            projectId: request.projectId,
+            details: {
+              ca_id: request.caId ?? null,
+              profile_id: request.profileId ?? null,
+              key_source: request.key.kind,
+            },
+          },
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function issueOnce(
+    actor: Actor,
+    request: IssueCertificateRequest,
+    attempt: { isRecorded: boolean },
   ): Promise<IssuedCertificate> {
     const { profile, ca } = await resolveIssuer(actor, request);
     const source = request.key;
@@ -170,9 +204,9 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
       const selfSigner = ca
         ? null
         : await keys.get(subjectKey.generated!.backend).signer(subjectKey.keyRef!);
-      for (let attempt = 1; ; attempt++) {
+      for (let tries = 1; ; tries++) {
         try {
-          return await signAndStore(actor, request, {
+          return await signAndStore(actor, request, attempt, {
             profile,
             ca,
             template,
@@ -180,7 +214,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
             subjectKey,
           });
         } catch (error) {
-          if (!(isUniqueViolation(error) && attempt < SERIAL_ATTEMPTS)) throw error;
+          if (!(isUniqueViolation(error) && tries < SERIAL_ATTEMPTS)) throw error;
         }
       }
     } catch (error) {
@@ -229,6 +263,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
   async function signAndStore(
     actor: Actor,
     request: IssueCertificateRequest,
+    attempt: { isRecorded: boolean },
     parts: {
       profile: Profile | null;
       ca: IssuingCa | null;
@@ -238,6 +273,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     },
   ): Promise<IssuedCertificate> {
     const { profile, ca, template, selfSigner, subjectKey } = parts;
+    attempt.isRecorded = false;
     const built = ca
       ? await buildCertificate(template, ca.issuer)
       : await buildSelfSignedCertificate(template, selfSigner!);
@@ -275,6 +311,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
         fingerprint_sha256: record.fingerprintSha256,
       },
     };
+    // From here on `record` writes the failure entry itself if the write fails.
+    attempt.isRecorded = true;
     await audit.record(actor, spec, (trx) => insertCertificate(trx, record));
     return {
       id: record.id,
