@@ -111,7 +111,10 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
     const crls = await Promise.all(urls.map((url) => fetch(`${url}/pki/${fixture.id}/crl`)));
     const bodies = await Promise.all(crls.map(async (r) => Buffer.from(await r.arrayBuffer())));
     expect(crls.map((r) => r.status)).toEqual([200, 200]);
-    expect(crls.map((r) => r.headers.get("etag"))).toEqual([crls[0]!.headers.get("etag"), crls[0]!.headers.get("etag")]);
+    expect(crls.map((r) => r.headers.get("etag"))).toEqual([
+      crls[0]!.headers.get("etag"),
+      crls[0]!.headers.get("etag"),
+    ]);
     expect(bodies[1]!.equals(bodies[0]!)).toBe(true);
   }, 60_000);
 });
