@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 
+import { startCiscoServers, type CiscoServers } from "../cisco-servers/cisco-servers.js";
 import type { Config } from "../config/config.types.js";
 import type { RouteAccessEntry } from "../http/plugins/access-control.js";
 import { buildServer } from "../http/server.js";
@@ -45,6 +46,8 @@ export interface App {
   identity: IdentityServices;
   /** The HTTP server (not listening); null for `--role worker`. */
   server: FastifyInstance | null;
+  /** The CAPF and TVS servers (issue 6), with their bound ports; null for `--role worker`. */
+  ciscoServers: CiscoServers | null;
   /** Stops the HTTP server and workers (bounded by the grace period), then closes the database. */
   close(): Promise<void>;
 }
@@ -165,6 +168,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
           services,
         });
 
+  // --- Cisco CAPF and TVS protocol servers (issue 6 §5), when the config enables them. ---
+  const ciscoServers =
+    config.role === "worker" ? null : await startCiscoServers(config.cisco, services.cisco, logger);
+
   // --- jobs: roles `all` and `worker` run jobs; `api` only enqueues them. ---
   if (config.role !== "api") {
     await jobs.startWorker({ purges: [() => services.idempotency.purgeExpired()] });
@@ -177,6 +184,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     const jobsStopped = jobs.stop().catch((error: unknown) => {
       logger.error({ err: error }, "stopping the job worker failed");
     });
+    await ciscoServers?.close();
     if (server) await closeHttp(server);
     await identity.apiKeyUsage.close();
     await jobsStopped;
@@ -194,6 +202,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     keys,
     jobs,
     server,
+    ciscoServers,
     setupToken,
     identity,
     close: () => (closing ??= shutDown()),

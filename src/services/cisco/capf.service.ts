@@ -34,7 +34,7 @@ export interface CapfCredentials {
 
 export type CapfAuthResult =
   | { outcome: "unknown_device" }
-  | { outcome: "refused"; reason: string }
+  | { outcome: "refused"; reason: string; device: CiscoDevice }
   | { outcome: "ok"; device: CiscoDevice };
 
 const DAY_MS = 86_400_000;
@@ -89,21 +89,23 @@ export function createCapfService(deps: CapfServiceDeps) {
         const ok =
           record.passwordHash !== null &&
           (await verifyPassword(creds.password, record.passwordHash));
-        return ok ? { outcome: "ok", device } : { outcome: "refused", reason: "wrong password" };
+        return ok
+          ? { outcome: "ok", device }
+          : { outcome: "refused", reason: "wrong password", device };
       }
       case "certificate": {
-        if (!creds.certificate) return { outcome: "refused", reason: "no certificate" };
+        if (!creds.certificate) return { outcome: "refused", reason: "no certificate", device };
         let presented: CertificateInfo;
         try {
           presented = parseCertificate(creds.certificate);
         } catch {
-          return { outcome: "refused", reason: "malformed certificate" };
+          return { outcome: "refused", reason: "malformed certificate", device };
         }
         if (!(await certificateTrusted(device, presented))) {
-          return { outcome: "refused", reason: "untrusted certificate" };
+          return { outcome: "refused", reason: "untrusted certificate", device };
         }
         if (!proofValid(device, presented, creds)) {
-          return { outcome: "refused", reason: "bad certificate proof" };
+          return { outcome: "refused", reason: "bad certificate proof", device };
         }
         return { outcome: "ok", device };
       }
@@ -149,7 +151,8 @@ export function createCapfService(deps: CapfServiceDeps) {
           notAfter: issuer.notAfter && issuer.notAfter < notAfter ? issuer.notAfter : notAfter,
           keyUsage: ["digitalSignature", "keyEncipherment"],
           extendedKeyUsage: LSC_EKU,
-          subjectAltNames: [{ type: "uri", value: device.name }],
+          // U2 also writes SAN URI = the bare device name; RFC 5280 §4.2.1.6 requires a URI
+          // SAN to be an absolute URI, which "SEP…" is not, so the LSC carries none (docs/cisco.md).
         },
         issuer,
       );
