@@ -139,7 +139,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       apiKeys: identity.apiKeys,
       users: identity.users,
     }),
-    inventory: createInventoryService({ db: store.db, clock, audit, keys, projects }),
+    inventory: createInventoryService({ db: store.db, clock, audit, keys, projects, issuance }),
     projects,
     audit,
     revocation,

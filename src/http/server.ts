@@ -31,8 +31,10 @@ import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
 import { cscRoutes } from "./routes/csc/csc-scope.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
+import { cellVaultRoutes } from "./routes/compat/cell-vault.js";
 import { ciscoCapfRoutes } from "./routes/compat/cisco-capf.js";
 import { ciscoTvsRoutes } from "./routes/compat/cisco-tvs.js";
+import { sectrailRoutes } from "./routes/compat/sectrail.js";
 import { ocspRoutes } from "./routes/ocsp.js";
 import { pkiPublicationRoutes } from "./routes/pki-publication.js";
 import { systemRoutes } from "./routes/system.js";
@@ -175,6 +177,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await ciscoCapfRoutes(app, ciscoCompat);
   await ciscoTvsRoutes(app, ciscoCompat);
   certificateRoutes(app, { inventory: services.inventory });
+  sectrailRoutes(app, {
+    issuance: services.issuance,
+    inventory: services.inventory,
+    projects: services.projects,
+  });
+  cellVaultRoutes(app, {
+    issuance: services.issuance,
+    inventory: services.inventory,
+    cas: services.cas,
+    projects: services.projects,
+  });
 
   return app;
 }

@@ -182,6 +182,14 @@ export async function markSuperseded(db: Db, id: string, now: Date): Promise<voi
     .execute();
 }
 
+export async function setKeyDownloadable(db: Db, id: string, value: boolean): Promise<void> {
+  await db
+    .updateTable("certificates")
+    .set({ is_key_downloadable: value ? 1 : 0 })
+    .where("id", "=", id)
+    .execute();
+}
+
 const SORT_COLUMN: Record<CertificateSort, string> = {
   expires_at: "c.expires_at",
   created_at: "c.created_at",

@@ -12,6 +12,7 @@ import {
 import type { Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import type { IssuanceService } from "../issuance/issuance.service.js";
 import type { ProjectsService } from "../projects/projects.service.js";
 
 import {
@@ -30,6 +31,7 @@ import type {
   CertificatePage,
   InventoryCertificateDetail,
 } from "./inventory.types.js";
+import { createRenew } from "./renew.js";
 
 export interface InventoryServiceDeps {
   db: Db;
@@ -38,6 +40,8 @@ export interface InventoryServiceDeps {
   keys: Pick<KeyStoreRegistry, "has" | "get" | "forKeyRef">;
   /** An unknown project is a 404 (not an empty list, not a foreign-key failure). */
   projects: Pick<ProjectsService, "getProject">;
+  /** Renewal issues the successor through the one issuance path. */
+  issuance: Pick<IssuanceService, "issueCertificate">;
 }
 
 /** A certificate with what parsing its DER shows (KU/EKU, subject fields, CA flags…). */
@@ -62,6 +66,7 @@ export interface BundleRequest {
 export function createInventoryService(deps: InventoryServiceDeps) {
   const { db, clock, audit, keys } = deps;
   const { importCertificates } = createImport(deps);
+  const { renewCertificate } = createRenew(deps);
 
   async function listCertificates(
     actor: Actor,
@@ -185,7 +190,14 @@ export function createInventoryService(deps: InventoryServiceDeps) {
     return file;
   }
 
-  return { listCertificates, getCertificate, downloadPublic, downloadBundle, importCertificates };
+  return {
+    listCertificates,
+    getCertificate,
+    downloadPublic,
+    downloadBundle,
+    importCertificates,
+    renewCertificate,
+  };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

@@ -153,8 +153,9 @@ describe.each(DIALECTS)("certificate import (%s)", (dialect) => {
       url: certificatesUrl(projectId, `/${item.id}`),
     });
     expect(detail.statusCode).toBe(200);
-    expect(detail.json().chain).toHaveLength(1);
-    expect(detail.json().chain[0].subject_dn).toBe("CN=Legacy Issuing CA,O=Legacy Corp");
+    expect(detail.json().chain_details).toHaveLength(1);
+    expect(detail.json().chain).toBe(text("ca.pem"));
+    expect(detail.json().chain_details[0].subject_dn).toBe("CN=Legacy Issuing CA,O=Legacy Corp");
     expect(detail.json<{ certificate: string }>().certificate.trim()).toBe(text("leaf.pem").trim());
 
     const audit = await t.inject({

@@ -2,7 +2,7 @@ import { Type, type Static } from "typebox";
 
 import { validationFailed } from "../../../lib/errors.js";
 import type { CertificateInfo } from "../../../pki/certificate-info.js";
-import { encodePem } from "../../../pki/pem.js";
+import { encodePem, encodePemChain } from "../../../pki/pem.js";
 import type { CertificateDetails } from "../../../services/inventory/inventory.service.js";
 import {
   CERTIFICATE_STATUSES,
@@ -178,7 +178,8 @@ export const CertificateDetailJson = Type.Object(
       description: "Certificates that renewed this one.",
     }),
     certificate: Type.String({ description: "PEM." }),
-    chain: Type.Array(ChainEntry, { description: "Issuers, nearest first." }),
+    chain: Type.String({ description: "PEM issuers, nearest first; empty when none is known." }),
+    chain_details: Type.Array(ChainEntry, { description: "The issuers parsed, nearest first." }),
   },
   { title: "CertificateDetail" },
 );
@@ -258,7 +259,11 @@ export function certificateDetailJson({ certificate, info, chain }: CertificateD
     ca_issuers_urls: info.caIssuersUrls,
     successor_ids: certificate.successorIds,
     certificate: encodePem("CERTIFICATE", info.der),
-    chain: chain.map(chainEntryJson),
+    chain: encodePemChain(
+      "CERTIFICATE",
+      chain.map((c) => c.der),
+    ),
+    chain_details: chain.map(chainEntryJson),
   };
 }
 
@@ -388,3 +393,31 @@ export function decodeBase64Field(value: string, field: string): Uint8Array {
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+// --- renewal ---
+
+export const RenewBody = Type.Object(
+  {
+    key: Type.Optional(
+      Type.Union([Type.Literal("new"), Type.Literal("same")], {
+        description:
+          'new: a fresh key (generated here like the old one, or the one in csr); same: keep the key. Default: "new" when the key was generated here or a csr is given, else "same".',
+      }),
+    ),
+    csr: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 65_536,
+        description: "A PKCS#10 request (PEM) for the new key, when you hold the key.",
+      }),
+    ),
+    validity_days: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 36500,
+        description: "Default: the profile's validity, else the predecessor's lifetime.",
+      }),
+    ),
+  },
+  { additionalProperties: false, title: "RenewCertificate" },
+);

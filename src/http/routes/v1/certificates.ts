@@ -7,6 +7,7 @@ import type { InventoryService } from "../../../services/inventory/inventory.ser
 import { actorOf } from "../../actor.js";
 import { errorResponses, mutationErrors } from "../../schemas/common.js";
 
+import { IssuedCertificateJson, issuedCertificateJson } from "./certificates-issue.schemas.js";
 import {
   BundleDownloadBody,
   CertificateDetailJson,
@@ -18,6 +19,7 @@ import {
   ImportResultJson,
   ProjectParams,
   PublicDownloadQuery,
+  RenewBody,
   certificateDetailJson,
   certificateJson,
   decodeBase64Field,
@@ -205,6 +207,33 @@ export function certificateRoutes(
           fingerprint_sha256: e.fingerprintSha256,
         })),
       });
+    },
+  );
+
+  app.post<{ Params: Static<typeof CertificateParams>; Body: Static<typeof RenewBody> }>(
+    `${BASE}/:certificateId/renew`,
+    {
+      config: write,
+      schema: {
+        summary: "Renew: a successor from the same CA and profile, with a new or the same key",
+        tags,
+        params: CertificateParams,
+        body: RenewBody,
+        response: { 201: IssuedCertificateJson, ...mutationErrors(404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { projectId, certificateId } = request.params;
+      const body = request.body;
+      const issued = await inventory.renewCertificate(actorOf(request), projectId, certificateId, {
+        key: body.key,
+        csr: body.csr,
+        validityDays: body.validity_days,
+      });
+      return reply
+        .code(201)
+        .header("location", `/api/v1/projects/${projectId}/certificates/${issued.id}`)
+        .send(issuedCertificateJson(issued));
     },
   );
 }
