@@ -138,6 +138,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       auth: identity.auth,
       apiKeys: identity.apiKeys,
       users: identity.users,
+      issuance,
     }),
     inventory: createInventoryService({ db: store.db, clock, audit, keys, projects, issuance }),
     projects,
