@@ -15,12 +15,12 @@ import { createCasService } from "../services/cas/cas.service.js";
 import { createCiscoService } from "../services/cisco/cisco.service.js";
 import { createCscServices } from "../services/csc/csc.services.js";
 import { createIdempotencyService } from "../services/idempotency/idempotency.service.js";
-import { createInventoryService } from "../services/inventory/inventory.service.js";
-import { createIssuanceService } from "../services/issuance/issuance.service.js";
 import {
   createIdentityServices,
   type IdentityServices,
 } from "../services/identity/identity.services.js";
+import { createInventoryService } from "../services/inventory/inventory.service.js";
+import { createIssuanceService } from "../services/issuance/issuance.service.js";
 import { createProfilesService } from "../services/profiles/profiles.service.js";
 import { createProjectsService } from "../services/projects/projects.service.js";
 import { createRevocationService } from "../services/revocation/revocation.service.js";
