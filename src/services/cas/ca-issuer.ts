@@ -1,8 +1,13 @@
 import type { KeyStoreRegistry } from "../../keys/key-store-registry.js";
 import { conflict, notFound } from "../../lib/errors.js";
 import type { CertificateIssuer } from "../../pki/certificate-builder.js";
-import { parseCertificate, type CertificateInfo } from "../../pki/certificate-info.js";
+import {
+  parseCertificate,
+  parseCertificates,
+  type CertificateInfo,
+} from "../../pki/certificate-info.js";
 import { issuerFromCertificate } from "../../pki/certificate-issuer.js";
+import type { NameConstraints } from "../../pki/extensions.js";
 import { encodePem } from "../../pki/pem.js";
 import type { Db } from "../../store/db.js";
 
@@ -21,6 +26,8 @@ export interface IssuingCa {
   issuedChainPem: string;
   /** URLs for the CRL distribution point and AIA of certificates it issues. */
   urls: CaUrls;
+  /** Name constraints of this CA and every CA above it (RFC 5280 §4.2.1.10), nearest first. */
+  nameConstraints: NameConstraints[];
 }
 
 export interface LoadIssuingCaOptions {
@@ -33,12 +40,19 @@ export interface LoadIssuingCaOptions {
   requireActive?: boolean;
 }
 
+/** Parsed CA certificates kept per process; a few hundred CAs is already a large deployment. */
+const PARSED_CACHE_SIZE = 256;
+
 export function createIssuingCaLoader(deps: {
   db: Db;
   keys: Pick<KeyStoreRegistry, "forKeyRef">;
   publicUrl: string;
 }) {
   const { db, keys, publicUrl } = deps;
+  const parsedCas = new Map<
+    string,
+    { certificate: CertificateInfo; issuer: CertificateIssuer; nameConstraints: NameConstraints[] }
+  >();
 
   /**
    * The CA `caId` with its signer. 404 when it does not exist (in the project); 409 when it
@@ -73,13 +87,28 @@ export function createIssuingCaLoader(deps: {
     const certificateDer = ca.certificateDer;
     return withPkiErrors(async () => {
       const signer = await keys.forKeyRef(keyRef).signer(keyRef);
-      const issuer = issuerFromCertificate(certificateDer, signer);
+      // A CA's certificate and key never change once it is active (a pending CA gets its
+      // certificate once, which bumps updated_at), so the parsed parts are cached per version.
+      const version = `${ca.id}|${ca.updatedAt.getTime()}`;
+      let parsed = parsedCas.get(version);
+      if (!parsed) {
+        const issuer = issuerFromCertificate(certificateDer, signer);
+        const certificate = parseCertificate(certificateDer);
+        const above = ca.chainPem ? parseCertificates(ca.chainPem) : [];
+        const nameConstraints = [certificate, ...above]
+          .map((c) => c.nameConstraints)
+          .filter((c): c is NameConstraints => c !== null);
+        parsed = { certificate, issuer, nameConstraints };
+        if (parsedCas.size >= PARSED_CACHE_SIZE) parsedCas.delete(parsedCas.keys().next().value!);
+        parsedCas.set(version, parsed);
+      }
       return {
         ca,
-        certificate: parseCertificate(certificateDer),
-        issuer,
+        certificate: parsed.certificate,
+        issuer: { ...parsed.issuer, signer },
         issuedChainPem: encodePem("CERTIFICATE", certificateDer) + ca.chainPem,
         urls: caUrls(publicUrl, ca.id),
+        nameConstraints: parsed.nameConstraints,
       };
     });
   }

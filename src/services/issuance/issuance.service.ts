@@ -21,6 +21,7 @@ import { unprocessable } from "../cas/ca-errors.fns.js";
 import type { IssuingCa } from "../cas/ca-issuer.js";
 import type { CasService } from "../cas/cas.service.js";
 import { toServiceError, withPkiErrors } from "../cas/pki-failures.js";
+import { policyViolationError } from "../profiles/policy.fns.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
 import type { Profile } from "../profiles/profiles.types.js";
 
@@ -33,6 +34,7 @@ import {
   resolveValidityDays,
 } from "./issuance-request.fns.js";
 import type { IssueCertificateRequest, IssuedCertificate } from "./issuance.types.js";
+import { nameConstraintViolations } from "./name-constraints.fns.js";
 
 const DAY_MS = 86_400_000;
 /** Backdating absorbs relying parties whose clocks run a little slow (RFC 5280 §4.1.2.5). */
@@ -176,6 +178,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
       validityDays,
       sans,
     });
+    const outsideCa = ca ? nameConstraintViolations(sans, ca.nameConstraints) : [];
+    if (outsideCa.length > 0) throw policyViolationError(outsideCa);
     const notBefore = new Date(clock.now().getTime() - BACKDATE_MS);
     const notAfter = new Date(notBefore.getTime() + BACKDATE_MS + validityDays * DAY_MS);
     if (ca && ca.certificate.notAfter.getTime() < notAfter.getTime()) {

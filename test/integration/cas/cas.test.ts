@@ -38,6 +38,33 @@ describe.each(DIALECTS)("certificate authorities on %s", (dialect) => {
     expect(text).toContain("Public-Key: (3072 bit)");
     expect(text).toMatch(/Permitted:\s+DNS:example\.test/);
     expect(text).toMatch(/Certificate Sign, CRL Sign/);
+
+    // Its name constraints hold for what it issues: inside is signed, outside is refused.
+    const inside = await issue(t, projectId, {
+      ca_id: root.id,
+      subject: { common_name: "www.example.test" },
+      validity_days: 30,
+    });
+    await mustRun("openssl", [
+      "verify",
+      "-x509_strict",
+      "-CAfile",
+      file,
+      work.write("nc-leaf.pem", inside.certificate),
+    ]);
+    const outside = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/certificates`,
+      payload: { ca_id: root.id, subject: { common_name: "www.other.test" }, validity_days: 30 },
+    });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json().error.details).toEqual([
+      {
+        rule: "ca.name_constraints",
+        offending_value: "www.other.test",
+        allowed: { permitted: ["example.test"], excluded: [] },
+      },
+    ]);
   });
 
   it("chains root → intermediate → leaf, with CRL and AIA URLs of the issuing CA", async () => {
