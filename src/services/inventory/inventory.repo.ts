@@ -6,7 +6,7 @@ import {
   type SqlBool,
 } from "kysely";
 
-import type { Page } from "../../lib/cursor.js";
+import { decodeCursor, type Page } from "../../lib/cursor.js";
 import type { Database } from "../../store/database.js";
 import type { Db } from "../../store/db.js";
 import { keysetOrder, keysetWhere, toPage, type KeysetSpec } from "../../store/keyset.js";
@@ -287,6 +287,13 @@ export async function listCertificates(
   }
   const after = keysetWhere(spec, cursor);
   if (after) query = query.where(after);
+  if (cursor !== undefined && spec.column !== null) {
+    // The keyset condition is an OR (key beyond, or key equal and id beyond), which neither
+    // SQLite nor PostgreSQL turns into an index range start; this redundant bound on the sort
+    // key alone does, so a deep page seeks instead of scanning the pages before it.
+    const { key } = decodeCursor(cursor, spec.sortTag);
+    query = query.where(sql.ref(spec.column), spec.direction === "asc" ? ">=" : "<=", key ?? null);
+  }
   for (const { column, direction } of keysetOrder(spec)) {
     query = query.orderBy(sql.ref(column), direction);
   }
