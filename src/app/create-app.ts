@@ -175,7 +175,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   // --- jobs: roles `all` and `worker` run jobs; `api` only enqueues them. ---
   if (config.role !== "api") {
-    await jobs.startWorker({ purges: [() => services.idempotency.purgeExpired()] });
+    await jobs.startWorker({
+      purges: [() => services.idempotency.purgeExpired(), () => services.csc.purgeExpired()],
+    });
   }
 
   let closing: Promise<void> | undefined;

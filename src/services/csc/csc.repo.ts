@@ -224,9 +224,14 @@ export async function revokeGrant(db: Db, grantId: string, at: number): Promise<
     .execute();
 }
 
-export async function deleteExpiredTokens(db: Db, before: number): Promise<void> {
-  await db.deleteFrom("csc_tokens").where("expires_at", "<", before).execute();
-  await db.deleteFrom("csc_sads").where("expires_at", "<", before).execute();
+/** Removes expired tokens and SADs; returns how many rows went. */
+export async function deleteExpired(db: Db, before: number): Promise<number> {
+  const tokens = await db
+    .deleteFrom("csc_tokens")
+    .where("expires_at", "<", before)
+    .executeTakeFirst();
+  const sads = await db.deleteFrom("csc_sads").where("expires_at", "<", before).executeTakeFirst();
+  return Number(tokens.numDeletedRows) + Number(sads.numDeletedRows);
 }
 
 // --- SADs (credentials/authorize) ---

@@ -11,6 +11,7 @@ import { createCredentialsService } from "./credentials.service.js";
 import { createCscAuthService } from "./csc-auth.service.js";
 import { createCscConfigService } from "./csc-config.service.js";
 import { createCscSigningService } from "./csc-signing.service.js";
+import * as repo from "./csc.repo.js";
 
 /** CSC remote signing (issue 7), wired in dependency order. */
 export function createCscServices(deps: {
@@ -36,6 +37,8 @@ export function createCscServices(deps: {
     auth: createCscAuthService({ db, clock, audit, auth: deps.auth, apiKeys: deps.apiKeys }),
     signing: createCscSigningService({ db, clock, keys, audit }),
     config: createCscConfigService({ db, clock, audit }),
+    /** For the periodic prune job: expired service tokens and SADs are of no use to anyone. */
+    purgeExpired: () => repo.deleteExpired(db, clock.now().getTime()),
   };
 }
 

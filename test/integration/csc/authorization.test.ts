@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { fixedClock } from "../../../src/lib/clock.js";
+import { createAuditService } from "../../../src/services/audit/audit.service.js";
+import { createCscServices } from "../../../src/services/csc/csc.services.js";
 import { DIALECTS } from "../../support/dialects.js";
 import { createKey, createProject } from "../../support/identity.js";
 import { rememberSecret } from "../../support/secrets.js";
@@ -335,6 +337,26 @@ describe.each(DIALECTS)("CSC credential authorization (%s)", (dialect) => {
       error: "invalid_request",
       error_description: "Invalid refresh_token",
     });
+  });
+
+  it("purges expired tokens and SADs (the prune job's hook)", async () => {
+    const { app } = t;
+    const services = createCscServices({
+      db: app.store.db,
+      clock,
+      keys: app.keys,
+      audit: createAuditService({ db: app.store.db, clock }),
+      auth: app.identity.auth,
+      apiKeys: app.identity.apiKeys,
+      users: app.identity.users,
+    });
+    clock.advance(2 * 3_600_000);
+    expect(await services.purgeExpired()).toBeGreaterThan(0);
+    expect(await services.purgeExpired()).toBe(0);
+    const stale = await csc(t, "credentials/list", {}, bearer(bobToken));
+    expect(stale.json<{ error: string }>().error).toBe("invalid_token");
+    bobToken = await loginCsc(t, "bob", bob.password);
+    rememberSecret("bob's CSC token after the purge", bobToken);
   });
 
   it("expires access tokens after an hour", async () => {

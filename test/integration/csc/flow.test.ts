@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DIALECTS } from "../../support/dialects.js";
 import { createProject } from "../../support/identity.js";
+import { rememberSecret } from "../../support/secrets.js";
 import { createTestApp, type TestApp } from "../../support/test-app.js";
 
 import {
@@ -201,6 +202,19 @@ describe.each(DIALECTS)("CSC v2 documented flow (%s)", (dialect) => {
       error: "invalid_request",
       error_description: "Invalid parameter SAD",
     });
+  });
+
+  it("never replays a CSC answer for an Idempotency-Key (it would hand out another caller's token)", async () => {
+    const headers = { "idempotency-key": "same-key-for-everyone" };
+    const first = await csc(t, "auth/login", undefined, {
+      ...basic("alice", alice.password),
+      ...headers,
+    });
+    expect(first.statusCode).toBe(200);
+    rememberSecret("alice's idempotent token", first.json<{ access_token: string }>().access_token);
+    const stranger = await csc(t, "auth/login", undefined, headers);
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.body).not.toContain(first.json<{ access_token: string }>().access_token);
   });
 
   it("answers a bad Basic login, a malformed header and an unknown token in the spec's shapes", async () => {

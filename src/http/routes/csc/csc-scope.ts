@@ -72,7 +72,12 @@ export async function authenticateCsc(
 
 /** Every `/csc/v2` route: public for the native hook, authenticated by the CSC handlers. */
 export const CSC_ROUTE = {
-  config: { access: { public: true, ownAuthentication: true } },
+  config: {
+    access: { public: true, ownAuthentication: true },
+    // Native idempotency keys its records by the native principal, which CSC callers do not
+    // have: a replay could hand one caller's token or signatures to another. CSC has none.
+    idempotency: false,
+  },
   // The CSC API is its own published specification, not part of the native OpenAPI document.
   schema: { hide: true },
 } as const;
