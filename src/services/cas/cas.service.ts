@@ -7,6 +7,7 @@ import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
 
 import { createCaCreation } from "./ca-create.js";
+import { caFile, type CaDownloadFormat, type CaFile } from "./ca-download.fns.js";
 import { createCaImport } from "./ca-import.js";
 import { createIssuingCaLoader } from "./ca-issuer.js";
 import { caUrls } from "./ca-urls.fns.js";
@@ -95,6 +96,16 @@ export function createCasService(deps: CasServiceDeps) {
     }
   }
 
+  /** A CA's certificate, chain or pending CSR as a downloadable file. */
+  async function downloadCa(
+    actor: Actor,
+    projectId: string,
+    caId: string,
+    format: CaDownloadFormat,
+  ): Promise<CaFile> {
+    return caFile(await getCa(actor, projectId, caId), format);
+  }
+
   function urlsOf(caId: string): CaUrls {
     return caUrls(deps.publicUrl, caId);
   }
@@ -106,6 +117,7 @@ export function createCasService(deps: CasServiceDeps) {
     getCa,
     listCas,
     updateCa,
+    downloadCa,
     loadIssuingCa,
     urlsOf,
   };

@@ -352,6 +352,26 @@ describe.each(DIALECTS)("certificate authorities on %s", (dialect) => {
       'attachment; filename="toggle-int-chain.pem"',
     );
     expect(chain.body).toBe(int.certificate! + root.certificate!);
+    const p7b = await t.inject({
+      method: "GET",
+      url: `/api/v1/projects/${projectId}/cas/${int.id}/download?format=p7b`,
+    });
+    expect(p7b.headers["content-type"]).toBe("application/pkcs7-mime");
+    const printed = await mustRun("openssl", [
+      "pkcs7",
+      "-inform",
+      "DER",
+      "-in",
+      work.write("toggle.p7b", p7b.rawPayload),
+      "-print_certs",
+    ]);
+    expect(printed).toContain("subject=O = Certsmith Tests, CN = toggle-int Intermediate");
+    expect(printed).toContain("subject=C = DE, O = Certsmith Tests, CN = toggle-root Root");
+    const noCsr = await t.inject({
+      method: "GET",
+      url: `/api/v1/projects/${projectId}/cas/${int.id}/download?format=csr`,
+    });
+    expect(noCsr.statusCode).toBe(404);
 
     const audit = await t.inject({
       method: "GET",

@@ -128,11 +128,17 @@ export const UpdateCaBody = Type.Object(
 export const CaDownloadQuery = Type.Object(
   {
     format: Type.Union(
-      [Type.Literal("pem"), Type.Literal("der"), Type.Literal("chain"), Type.Literal("csr")],
+      [
+        Type.Literal("pem"),
+        Type.Literal("der"),
+        Type.Literal("chain"),
+        Type.Literal("p7b"),
+        Type.Literal("csr"),
+      ],
       {
         default: "pem",
         description:
-          "pem or der: the CA certificate; chain: the CA certificate and every issuer above it (PEM); csr: the pending CSR (PEM).",
+          "pem or der: the CA certificate; chain: the CA certificate and every issuer above it (PEM); p7b: the same chain as one DER file (PKCS#7 certs-only); csr: the pending CSR (PEM).",
       },
     ),
   },

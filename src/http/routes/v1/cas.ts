@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Static } from "typebox";
 
-import { notFound } from "../../../lib/errors.js";
-import { encodePem } from "../../../pki/pem.js";
 import type { CasService } from "../../../services/cas/cas.service.js";
 import type { Ca } from "../../../services/cas/cas.types.js";
 import { actorOf } from "../../actor.js";
@@ -25,18 +23,6 @@ import { subjectFromJson } from "./pki.schemas.js";
 
 const tags = ["cas"];
 const BASE = "/api/v1/projects/:projectId/cas";
-
-/** A file name from the CA name: letters, digits, dots, dashes. */
-function fileStem(ca: Ca): string {
-  return ca.name.replace(/[^A-Za-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "") || ca.id;
-}
-
-function sendFile(reply: FastifyReply, type: string, fileName: string, body: string | Uint8Array) {
-  return reply
-    .header("content-type", type)
-    .header("content-disposition", `attachment; filename="${fileName}"`)
-    .send(typeof body === "string" ? body : Buffer.from(body));
-}
 
 /** Certificate authorities of a project (issue 4 §3; docs/cas.md). */
 export function caRoutes(app: FastifyInstance, deps: { cas: CasService }): void {
@@ -193,6 +179,7 @@ export function caRoutes(app: FastifyInstance, deps: { cas: CasService }): void 
           200: FileResponse("The CA certificate, its chain, or its CSR.", [
             "application/x-pem-file",
             "application/pkix-cert",
+            "application/pkcs7-mime",
             "application/pkcs10",
           ]),
           ...errorResponses(400, 404),
@@ -200,37 +187,12 @@ export function caRoutes(app: FastifyInstance, deps: { cas: CasService }): void 
       },
     },
     async (request, reply) => {
-      const ca = await cas.getCa(actorOf(request), request.params.projectId, request.params.caId);
-      const stem = fileStem(ca);
-      if (request.query.format === "csr") {
-        if (!ca.csrDer || ca.status !== "pending_certificate")
-          throw notFound("pending CSR of CA", ca.id);
-        return sendFile(
-          reply,
-          "application/pkcs10",
-          `${stem}.csr`,
-          encodePem("CERTIFICATE REQUEST", ca.csrDer),
-        );
-      }
-      if (!ca.certificateDer) throw notFound("certificate of CA", ca.id);
-      switch (request.query.format) {
-        case "der":
-          return sendFile(reply, "application/pkix-cert", `${stem}.cer`, ca.certificateDer);
-        case "chain":
-          return sendFile(
-            reply,
-            "application/x-pem-file",
-            `${stem}-chain.pem`,
-            encodePem("CERTIFICATE", ca.certificateDer) + ca.chainPem,
-          );
-        default:
-          return sendFile(
-            reply,
-            "application/x-pem-file",
-            `${stem}.pem`,
-            encodePem("CERTIFICATE", ca.certificateDer),
-          );
-      }
+      const { projectId, caId } = request.params;
+      const file = await cas.downloadCa(actorOf(request), projectId, caId, request.query.format);
+      return reply
+        .header("content-type", file.contentType)
+        .header("content-disposition", `attachment; filename="${file.fileName}"`)
+        .send(typeof file.body === "string" ? file.body : Buffer.from(file.body));
     },
   );
 }
