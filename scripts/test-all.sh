@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real components the tests start on loopback (DESIGN.md §4).
-APT_PACKAGES=(postgresql openssl softhsm2 opensc openjdk-17-jre-headless unzip)
+APT_PACKAGES=(postgresql openssl softhsm2 opensc openjdk-17-jre-headless unzip curl python3-requests)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

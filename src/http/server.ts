@@ -32,6 +32,7 @@ import { enforceRouteContract } from "./plugins/route-contract.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
 import { cellVaultRoutes } from "./routes/compat/cell-vault.js";
 import { ciscoCapfRoutes } from "./routes/compat/cisco-capf.js";
+import { ciscoProvisioningRoutes } from "./routes/compat/cisco-provisioning.js";
 import { ciscoTvsRoutes } from "./routes/compat/cisco-tvs.js";
 import { sectrailRoutes } from "./routes/compat/sectrail.js";
 import { cscRoutes } from "./routes/csc/csc-scope.js";
@@ -176,6 +177,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   ciscoRoutes(app, { cisco: services.cisco });
   await ciscoCapfRoutes(app, ciscoCompat);
   await ciscoTvsRoutes(app, ciscoCompat);
+  ciscoProvisioningRoutes(app, { cisco: services.cisco, path: deps.cisco.provisioningPath });
   certificateRoutes(app, { inventory: services.inventory });
   sectrailRoutes(app, {
     issuance: services.issuance,

@@ -157,8 +157,9 @@ export function createFilesService(deps: FilesServiceDeps) {
 
   /**
    * The project's current `ITLFile.tlv`: every trust-list entry with its roles, plus the TFTP
-   * signer, signed by the SAST signer. Its timestamp is that of the newest input, so the same
-   * trust list gives the same bytes, and any change gives a new file. Null without a SAST signer.
+   * signer, signed by the SAST signer, rebuilt on each request so a change to the trust list or a
+   * signer shows at once. Its timestamp is that of the newest input (entry or signer), so the
+   * same inputs give the same bytes. Null without a SAST signer.
    */
   async function currentItl(projectId: string): Promise<Uint8Array | null> {
     const sast = await signers.projectSigner(projectId, "sast");
@@ -171,7 +172,11 @@ export function createFilesService(deps: FilesServiceDeps) {
     const tftpListed =
       tftp && itlEntries.some((e) => sameBytes(e.certificate, tftp.certificateDer));
     if (tftp && !tftpListed) itlEntries.push({ certificate: tftp.certificateDer, role: "TFTP" });
-    const newest = Math.max(0, ...entries.map((entry) => entry.createdAt.getTime()));
+    const newest = Math.max(
+      sast.createdAt.getTime(),
+      tftp?.createdAt.getTime() ?? 0,
+      ...entries.map((entry) => entry.createdAt.getTime()),
+    );
     try {
       return await buildItlFile({
         signer: sast.signer,

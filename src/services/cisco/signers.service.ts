@@ -27,6 +27,8 @@ export const DEFAULT_LSC_VALIDITY_DAYS = 365;
 export interface ProjectSigner {
   signer: Signer;
   certificateDer: Uint8Array;
+  /** When this signer was set: a new signer means new signed files. */
+  createdAt: Date;
 }
 
 const PURPOSE_WORDS: Record<SignerPurpose, string> = {
@@ -143,7 +145,7 @@ export function createSignersService(deps: SignersServiceDeps) {
     const record = await repo.findSigner(db, projectId, purpose);
     if (!record) return null;
     const signer = await keys.forKeyRef(record.keyRef).signer(record.keyRef);
-    return { signer, certificateDer: record.certificateDer };
+    return { signer, certificateDer: record.certificateDer, createdAt: record.createdAt };
   }
 
   /** Like `projectSigner`, but a 404 naming what to configure when it is missing. */
