@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
-import type { AppError } from "../../../lib/errors.js";
+import { AppError } from "../../../lib/errors.js";
 import type { CscAuthService, CscAuthentication } from "../../../services/csc/csc-auth.service.js";
 import type { CscConfigService } from "../../../services/csc/csc-config.service.js";
 import { cscErrorOf, invalidRequest } from "../../../services/csc/csc-errors.js";
@@ -101,6 +101,21 @@ export async function cscRoutes(app: FastifyInstance, deps: CscRouteDeps): Promi
   await app.register(
     (scope, _options, done) => {
       scope.setErrorHandler((error, request, reply) => sendCscError(request, reply, error));
+      // Lenient like the clients we must serve (csc-api-v2.md §1, seed 001): `curl -d ''` sends
+      // an empty form-encoded body, and some clients label JSON as text. Any content type is
+      // read as JSON here; an empty body is no body. application/json keeps the root parser.
+      scope.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => {
+        const text = (body as string).trim();
+        if (text.length === 0) {
+          done(null, undefined);
+          return;
+        }
+        try {
+          done(null, JSON.parse(text) as unknown);
+        } catch {
+          done(new AppError("invalid_json"), undefined);
+        }
+      });
       // Methods we do not implement: 501 (§3 recommendation; the code is our own).
       scope.setNotFoundHandler((request, reply) =>
         reply
