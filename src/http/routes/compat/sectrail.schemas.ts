@@ -9,6 +9,7 @@ import {
 } from "../../../services/inventory/inventory.types.js";
 import type { IssuedCertificate } from "../../../services/issuance/issuance.types.js";
 import { isoTime } from "../../schemas/common.js";
+import { Nullable } from "../v1/pki.schemas.js";
 
 /** Seed 002 (SecTrail CM) spells fields in camelCase; the values are the native ones. */
 
@@ -60,9 +61,6 @@ export const GenerateBody = Type.Object(
   },
   { additionalProperties: false, title: "SectrailGenerate" },
 );
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 const San = Type.Object({ type: Type.String(), value: Type.String() });
 

@@ -14,6 +14,8 @@ import {
 } from "../../../services/inventory/inventory.types.js";
 import { IdParam, PageOf, isoTime } from "../../schemas/common.js";
 
+import { Nullable } from "./pki.schemas.js";
+
 /** A comma list of `values` (OR), refused with 400 when an element is not one of them. */
 function commaList(values: readonly string[], description: string) {
   const one = `(?:${values.join("|")})`;
@@ -100,13 +102,6 @@ export const CertificateParams = Type.Object({
   projectId: IdParam("project", "prj_01JD3K9Z2X4Q8W6V5T7R1N0M3B"),
   certificateId: IdParam("certificate", "cert_01JD3K9Z2X4Q8W6V5T7R1N0M3B"),
 });
-
-export const ProjectParams = Type.Object({
-  projectId: IdParam("project", "prj_01JD3K9Z2X4Q8W6V5T7R1N0M3B"),
-});
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 const San = Type.Object({
   type: Type.String({ description: "dns, ip, email, uri (others shown as read)." }),

@@ -17,7 +17,6 @@ import {
   FileResponse,
   ImportBody,
   ImportResultJson,
-  ProjectParams,
   PublicDownloadQuery,
   RenewBody,
   certificateDetailJson,
@@ -25,6 +24,7 @@ import {
   decodeBase64Field,
   filterOf,
 } from "./certificates.schemas.js";
+import { ProjectParams } from "./projects.schemas.js";
 
 const tags = ["certificates"];
 const BASE = "/api/v1/projects/:projectId/certificates";
