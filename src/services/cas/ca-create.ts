@@ -17,6 +17,7 @@ import type { AuditService } from "../audit/audit.service.js";
 import { recordFieldsOf } from "../issuance/certificate-record.fns.js";
 import { insertCertificate } from "../issuance/certificate-rows.repo.js";
 
+import { auditRefusals, type AuditAttempt } from "./audit-refusals.js";
 import { unprocessable } from "./ca-errors.fns.js";
 import type { IssuingCa } from "./ca-issuer.js";
 import * as repo from "./cas.repo.js";
@@ -30,7 +31,7 @@ export interface CaCreationDeps {
   db: Db;
   clock: Clock;
   keys: Pick<KeyStoreRegistry, "get" | "defaultBackend">;
-  audit: Pick<AuditService, "record">;
+  audit: Pick<AuditService, "record" | "recordFailure">;
   loadIssuingCa(caId: string, options: { projectId: string }): Promise<IssuingCa>;
 }
 
@@ -47,7 +48,24 @@ function nameTaken(name: string): Error {
 export function createCaCreation(deps: CaCreationDeps) {
   const { db, clock, keys, audit } = deps;
 
-  async function createCa(actor: Actor, projectId: string, input: CreateCaInput): Promise<Ca> {
+  function createCa(actor: Actor, projectId: string, input: CreateCaInput): Promise<Ca> {
+    const spec = {
+      action: "ca.create",
+      targetType: "ca",
+      projectId,
+      details: { name: input.name, type: input.type, parent_ca_id: input.parentCaId ?? null },
+    };
+    return auditRefusals(audit, actor, spec, (attempt) =>
+      createCaOnce(actor, projectId, input, attempt),
+    );
+  }
+
+  async function createCaOnce(
+    actor: Actor,
+    projectId: string,
+    input: CreateCaInput,
+    attempt: AuditAttempt,
+  ): Promise<Ca> {
     const subject = await withPkiErrors(() => normalizeSubject(input.subject));
     if (!subject.commonName) {
       throw validationFailed("A CA needs a subject common_name.", [
@@ -150,6 +168,7 @@ export function createCaCreation(deps: CaCreationDeps) {
           serial_number: ca.serialNumber,
         },
       };
+      attempt.isRecorded = true;
       return await audit.record(actor, spec, async (trx) => {
         await repo.insertCa(trx, ca);
         // An intermediate signed here is also a certificate its parent issued: the row gives

@@ -13,6 +13,7 @@ import { isForeignKeyViolation, isUniqueViolation, type Db } from "../../store/d
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
 
+import { auditRefusals, type AuditAttempt } from "./audit-refusals.js";
 import { linkedChainPem } from "./ca-chain.fns.js";
 import { unprocessable } from "./ca-errors.fns.js";
 import * as repo from "./cas.repo.js";
@@ -23,7 +24,7 @@ export interface CaImportDeps {
   db: Db;
   clock: Clock;
   keys: Pick<KeyStoreRegistry, "get" | "defaultBackend">;
-  audit: Pick<AuditService, "record">;
+  audit: Pick<AuditService, "record" | "recordFailure">;
 }
 
 /** Certificate text (PEM, or base64 DER) → the CA certificate and any certificates after it. */
@@ -71,7 +72,24 @@ function readPrivateKey(pem: string, password: string | undefined): Uint8Array {
 export function createCaImport(deps: CaImportDeps) {
   const { db, clock, keys, audit } = deps;
 
-  async function importCa(actor: Actor, projectId: string, input: ImportCaInput): Promise<Ca> {
+  function importCa(actor: Actor, projectId: string, input: ImportCaInput): Promise<Ca> {
+    const spec = {
+      action: "ca.import",
+      targetType: "ca",
+      projectId,
+      details: { name: input.name, has_key: input.privateKey !== undefined },
+    };
+    return auditRefusals(audit, actor, spec, (attempt) =>
+      importCaOnce(actor, projectId, input, attempt),
+    );
+  }
+
+  async function importCaOnce(
+    actor: Actor,
+    projectId: string,
+    input: ImportCaInput,
+    attempt: AuditAttempt,
+  ): Promise<Ca> {
     const certificates = await withPkiErrors(() =>
       readCertificates(input.certificate, "certificate"),
     );
@@ -162,6 +180,7 @@ export function createCaImport(deps: CaImportDeps) {
       },
     };
     try {
+      attempt.isRecorded = true;
       return await audit.record(actor, spec, async (trx) => {
         await repo.insertCa(trx, ca);
         return ca;
@@ -183,11 +202,24 @@ export function createCaImport(deps: CaImportDeps) {
   }
 
   /** Completes an intermediate whose CSR was exported, with the certificate its issuer signed. */
-  async function uploadCaCertificate(
+  function uploadCaCertificate(
     actor: Actor,
     projectId: string,
     caId: string,
     input: { certificate: string; chain?: string | undefined },
+  ): Promise<Ca> {
+    const spec = { action: "ca.upload_certificate", targetType: "ca", targetId: caId, projectId };
+    return auditRefusals(audit, actor, spec, (attempt) =>
+      uploadOnce(actor, projectId, caId, input, attempt),
+    );
+  }
+
+  async function uploadOnce(
+    actor: Actor,
+    projectId: string,
+    caId: string,
+    input: { certificate: string; chain?: string | undefined },
+    attempt: AuditAttempt,
   ): Promise<Ca> {
     const ca = await repo.findCa(db, projectId, caId);
     if (!ca) throw notFound("CA", caId);
@@ -225,6 +257,7 @@ export function createCaImport(deps: CaImportDeps) {
         fingerprint_sha256: certificate.fingerprintSha256,
       },
     };
+    attempt.isRecorded = true;
     return audit.record(actor, spec, async (trx) => {
       const updatedAt = clock.now();
       const values = {

@@ -18,7 +18,7 @@ export interface CasServiceDeps {
   db: Db;
   clock: Clock;
   keys: Pick<KeyStoreRegistry, "get" | "forKeyRef" | "defaultBackend">;
-  audit: Pick<AuditService, "record">;
+  audit: Pick<AuditService, "record" | "recordFailure">;
   /** `--public-url`: the base of the CRL, OCSP and CA certificate URLs put into certificates. */
   publicUrl: string;
 }

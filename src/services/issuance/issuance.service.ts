@@ -17,6 +17,7 @@ import type { KeyType, Signer } from "../../pki/signer.js";
 import { isForeignKeyViolation, isUniqueViolation } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import { auditRefusals, type AuditAttempt } from "../cas/audit-refusals.js";
 import { unprocessable } from "../cas/ca-errors.fns.js";
 import type { IssuingCa } from "../cas/ca-issuer.js";
 import type { CasService } from "../cas/cas.service.js";
@@ -133,34 +134,23 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     actor: Actor,
     request: IssueCertificateRequest,
   ): Promise<IssuedCertificate> {
-    const attempt = { isRecorded: false };
-    try {
-      return await issueOnce(actor, request, attempt);
-    } catch (error) {
-      if (!attempt.isRecorded) {
-        await audit.recordFailure(
-          actor,
-          {
-            action: "certificate.issue",
-            targetType: "certificate",
-            projectId: request.projectId,
-            details: {
-              ca_id: request.caId ?? null,
-              profile_id: request.profileId ?? null,
-              key_source: request.key.kind,
-            },
-          },
-          error,
-        );
-      }
-      throw error;
-    }
+    const spec = {
+      action: "certificate.issue",
+      targetType: "certificate",
+      projectId: request.projectId,
+      details: {
+        ca_id: request.caId ?? null,
+        profile_id: request.profileId ?? null,
+        key_source: request.key.kind,
+      },
+    };
+    return auditRefusals(audit, actor, spec, (attempt) => issueOnce(actor, request, attempt));
   }
 
   async function issueOnce(
     actor: Actor,
     request: IssueCertificateRequest,
-    attempt: { isRecorded: boolean },
+    attempt: AuditAttempt,
   ): Promise<IssuedCertificate> {
     const { profile, ca } = await resolveIssuer(actor, request);
     const source = request.key;
@@ -267,7 +257,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
   async function signAndStore(
     actor: Actor,
     request: IssueCertificateRequest,
-    attempt: { isRecorded: boolean },
+    attempt: AuditAttempt,
     parts: {
       profile: Profile | null;
       ca: IssuingCa | null;

@@ -395,6 +395,15 @@ describe.each(DIALECTS)("certificate authorities on %s", (dialect) => {
       payload: { name: "dup-root", type: "root", subject: { common_name: "Dup" } },
     });
     expect(dup.statusCode).toBe(409);
+    const refusals = await t.inject({
+      method: "GET",
+      url: `/api/v1/audit-logs?action=ca.create&result=failure&project=${projectId}`,
+    });
+    expect(refusals.json().items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "ca.create", result: "failure", error_code: "conflict" }),
+      ]),
+    );
     const list = await t.inject({
       method: "GET",
       url: `/api/v1/projects/${projectId}/cas?limit=2`,
