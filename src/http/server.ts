@@ -183,6 +183,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     issuance: services.issuance,
     inventory: services.inventory,
     projects: services.projects,
+    profiles: services.profiles,
   });
   cellVaultRoutes(app, {
     issuance: services.issuance,

@@ -150,6 +150,25 @@ describe.each(DIALECTS)(
       expect(listing).toContain("Owner: CN=java.example.com");
     });
 
+    it("refuses a jks under a profile that keeps keys, before issuing anything", async () => {
+      const custody = await t.inject({
+        method: "POST",
+        url: `/api/v1/projects/${projectId}/profiles`,
+        payload: { name: "custody", ca_id: caId, validity_days: 30, allow_key_download: false },
+      });
+      expect(custody.statusCode, custody.body).toBe(201);
+      const response = await generate({
+        requestType: "jks",
+        templateId: custody.json<{ id: string }>().id,
+        subject: { commonName: "kept.example.com" },
+        password: "changeit-123",
+      });
+      expect(response.statusCode, response.body).toBe(422);
+      expect(response.json().error.details[0]).toMatchObject({ reason: "key_not_downloadable" });
+      const listed = await query({ q: "kept.example.com" });
+      expect(listed.json().certificates).toEqual([]);
+    });
+
     it("lists the inventory with filters and gives details and status of given certificates", async () => {
       const all = await query({ issuerType: ["issued"], sort: "common_name", order: "asc" });
       expect(all.statusCode, all.body).toBe(200);

@@ -223,6 +223,32 @@ describe.each(DIALECTS)("certificate import (%s)", (dialect) => {
     ]);
   });
 
+  it("links an import to the project's CA that signed it, and takes that CA's chain", async () => {
+    const issuer = await createTestIssuer("Linked External Root");
+    const ca = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/cas/import`,
+      payload: { name: "linked-external", certificate: issuer.rootPem },
+    });
+    expect(ca.statusCode, ca.body).toBe(201);
+    const caId = ca.json<{ id: string }>().id;
+    const leaf = await issuer.leaf("linked.example.com");
+    const response = await importItems(t, projectId, [{ pem: leaf.pem }]);
+    expect(response.statusCode, response.body).toBe(201);
+    const item = response.json<{ items: { id: string; ca_id: string | null }[] }>().items[0]!;
+    expect(item.ca_id).toBe(caId);
+    const listed = await t.inject({
+      method: "GET",
+      url: certificatesUrl(projectId, `?ca_id=${caId}&issuer_type=imported`),
+    });
+    expect(listed.json<{ items: { id: string }[] }>().items.map((i) => i.id)).toEqual([item.id]);
+    const detail = await t.inject({
+      method: "GET",
+      url: certificatesUrl(projectId, `/${item.id}`),
+    });
+    expect(detail.json<{ chain: string }>().chain).toBe(issuer.rootPem);
+  });
+
   const bad: [string, Record<string, unknown>[], number, string][] = [
     [
       "malformed PEM",

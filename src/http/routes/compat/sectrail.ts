@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Static } from "typebox";
 
-import { validationFailed } from "../../../lib/errors.js";
+import { AppError, validationFailed } from "../../../lib/errors.js";
 import { encodePem } from "../../../pki/pem.js";
 import type { InventoryService } from "../../../services/inventory/inventory.service.js";
 import type { IssuanceService } from "../../../services/issuance/issuance.service.js";
@@ -9,6 +9,7 @@ import type {
   IssueCertificateRequest,
   KeySource,
 } from "../../../services/issuance/issuance.types.js";
+import type { ProfilesService } from "../../../services/profiles/profiles.service.js";
 import type { ProjectsService } from "../../../services/projects/projects.service.js";
 import { actorOf } from "../../actor.js";
 import { errorResponses, mutationErrors } from "../../schemas/common.js";
@@ -30,6 +31,7 @@ export interface SectrailDeps {
   issuance: Pick<IssuanceService, "issueCertificate">;
   inventory: Pick<InventoryService, "listCertificates" | "getCertificate" | "downloadBundle">;
   projects: Pick<ProjectsService, "getProject" | "listProjects">;
+  profiles: Pick<ProfilesService, "getProfile">;
 }
 
 type GenerateJson = Static<typeof GenerateBody>;
@@ -95,7 +97,7 @@ function issueRequestOf(projectId: string, body: GenerateJson): IssueCertificate
  * but no error body, so errors keep the native shape and statuses.
  */
 export function sectrailRoutes(app: FastifyInstance, deps: SectrailDeps): void {
-  const { issuance, inventory, projects } = deps;
+  const { issuance, inventory, projects, profiles } = deps;
 
   app.post<{ Body: GenerateJson }>(
     "/api/generate",
@@ -119,7 +121,18 @@ export function sectrailRoutes(app: FastifyInstance, deps: SectrailDeps): void {
         body.projectId,
         "projectId",
       );
-      const issued = await issuance.issueCertificate(actor, issueRequestOf(projectId, body));
+      const issueRequest = issueRequestOf(projectId, body);
+      if (body.requestType === "jks" && body.templateId !== undefined) {
+        // Refuse before issuing: a profile that keeps keys in custody cannot yield a key store.
+        const profile = await profiles.getProfile(actor, projectId, body.templateId);
+        if (!profile.allowKeyDownload) {
+          throw new AppError("unprocessable", {
+            message: `Profile "${profile.name}" does not allow key downloads, so it cannot make a JKS; use requestType "template".`,
+            details: [{ field: "templateId", reason: "key_not_downloadable" }],
+          });
+        }
+      }
+      const issued = await issuance.issueCertificate(actor, issueRequest);
       let keystore: Uint8Array | null = null;
       if (body.requestType === "jks") {
         const file = await inventory.downloadBundle(actor, projectId, issued.id, {
