@@ -70,18 +70,27 @@ export async function installRevocationJobs(deps: RevocationJobsDeps): Promise<v
   deps.handlers.register(REFRESH_JOB, {
     parse: () => ({}),
     async run(_payload, { signal }) {
+      const failures: unknown[] = [];
       for (const caId of await repo.listPublishingCaIds(db)) {
         if (signal.aborted) return;
-        const state = await repo.findState(db, caId);
-        if (isCrlDue(state, clock.now())) {
-          await deps.queue.enqueue(db, {
-            type: CRL_PUBLISH_JOB,
-            payload: { caId },
-            dedupeKey: crlJobKey(caId),
-          });
+        // One CA whose key is unreachable (an HSM slot down) must not hold the others back.
+        try {
+          const state = await repo.findState(db, caId);
+          if (isCrlDue(state, clock.now())) {
+            await deps.queue.enqueue(db, {
+              type: CRL_PUBLISH_JOB,
+              payload: { caId },
+              dedupeKey: crlJobKey(caId),
+            });
+          }
+          const ca = await repo.findCa(db, caId);
+          if (ca) await deps.responders.ensure(requirePublishingCa(ca, caId));
+        } catch (error) {
+          failures.push(error);
         }
-        const ca = await repo.findCa(db, caId);
-        if (ca) await deps.responders.ensure(requirePublishingCa(ca, caId));
+      }
+      if (failures.length > 0) {
+        throw new AggregateError(failures, `${failures.length} CA(s) could not be refreshed`);
       }
     },
   });
