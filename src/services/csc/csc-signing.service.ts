@@ -166,12 +166,12 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
       throw invalidRequest("Invalid digest value length");
   }
 
-  /** Counts a wrong PIN (audited) and locks the credential at the limit. */
+  /** Records a wrong PIN (audited), locking the credential when it used the last attempt. */
   async function pinFailure(
     authentication: CscAuthentication,
     credential: SigningCredentialWithSecret,
+    attempts: number,
   ): Promise<boolean> {
-    const attempts = credential.pinFailedAttempts + 1;
     const locks = attempts >= PIN_MAX_ATTEMPTS;
     const spec = {
       action: "signing_credential.pin_failure",
@@ -180,10 +180,32 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
       projectId: credential.projectId,
       details: { failed_attempts: attempts, locked: locks },
     };
-    await audit.record(authentication.actor, spec, (trx) =>
-      repo.recordPinFailure(trx, credential.id, attempts, locks ? clock.now().getTime() : null),
-    );
+    await audit.record(authentication.actor, spec, async (trx) => {
+      if (locks) await repo.lockPin(trx, credential.id, clock.now().getTime());
+    });
     return locks;
+  }
+
+  /**
+   * Checks the PIN of an explicit credential. The attempt is counted before the (slow) check,
+   * so a burst of parallel guesses gets no more tries than the limit (§4.6 lock-out).
+   */
+  async function checkPin(
+    authentication: CscAuthentication,
+    credential: SigningCredentialWithSecret,
+    input: AuthorizeInput,
+  ): Promise<void> {
+    const attempts = await repo.reservePinAttempt(db, credential.id, PIN_MAX_ATTEMPTS);
+    if (attempts === null) throw invalidRequest("PIN locked");
+    const ok =
+      input.pin !== undefined &&
+      credential.pinHash !== null &&
+      (await verifyPassword(input.pin, credential.pinHash));
+    if (ok) return;
+    if (await pinFailure(authentication, credential, attempts)) throw invalidRequest("PIN locked");
+    throw input.pinFromAuthData
+      ? cscError("invalid_authentication_data", "The authentication data is invalid")
+      : cscError("invalid_pin", "The PIN is invalid");
   }
 
   /** `credentials/authorize` (§4.6): checks the PIN and returns a SAD for `numSignatures`. */
@@ -200,20 +222,7 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
       throw invalidRequest("Numbers of signatures is too high");
     }
     checkBoundHashes(input.hashes, input.hashAlgorithmOid, credential);
-    if (credential.authMode === "explicit") {
-      if (credential.pinLockedAt !== null) throw invalidRequest("PIN locked");
-      const ok =
-        input.pin !== undefined &&
-        credential.pinHash !== null &&
-        (await verifyPassword(input.pin, credential.pinHash));
-      if (!ok) {
-        const locked = await pinFailure(authentication, credential);
-        if (locked) throw invalidRequest("PIN locked");
-        throw input.pinFromAuthData
-          ? cscError("invalid_authentication_data", "The authentication data is invalid")
-          : cscError("invalid_pin", "The PIN is invalid");
-      }
-    }
+    if (credential.authMode === "explicit") await checkPin(authentication, credential, input);
     const sad = randomBytes(32).toString("base64url");
     const now = clock.now().getTime();
     const spec = {
@@ -228,7 +237,7 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
       },
     };
     await audit.record(authentication.actor, spec, async (trx) => {
-      if (credential.pinFailedAttempts > 0) await repo.resetPinFailures(trx, credential.id);
+      if (credential.authMode === "explicit") await repo.resetPinFailures(trx, credential.id);
       await repo.insertSad(trx, {
         sad_hash: sha256Hex(sad),
         transaction_id: ulid(),

@@ -157,20 +157,34 @@ export async function listCredentialsFor(
   return rows.map(toCredential);
 }
 
-/** Counts one wrong PIN; locks the credential when `lockAt` is given. */
-export async function recordPinFailure(
-  db: Db,
-  id: string,
-  attempts: number,
-  lockAt: number | null,
-): Promise<void> {
+/**
+ * Takes one PIN attempt before the PIN is checked, in one statement, so concurrent guesses can
+ * never exceed `max` between lock-outs. Returns the attempts now used, or null when the
+ * credential is locked or out of attempts.
+ */
+export async function reservePinAttempt(db: Db, id: string, max: number): Promise<number | null> {
+  const row = await db
+    .updateTable("csc_credentials")
+    .set((eb) => ({ pin_failed_attempts: eb("pin_failed_attempts", "+", 1) }))
+    .where("id", "=", id)
+    .where("pin_locked_at", "is", null)
+    .where("pin_failed_attempts", "<", max)
+    .returning("pin_failed_attempts")
+    .executeTakeFirst();
+  return row ? Number(row.pin_failed_attempts) : null;
+}
+
+/** Locks the credential after its last allowed wrong PIN. */
+export async function lockPin(db: Db, id: string, at: number): Promise<void> {
   await db
     .updateTable("csc_credentials")
-    .set({ pin_failed_attempts: attempts, pin_locked_at: lockAt })
+    .set({ pin_locked_at: at })
     .where("id", "=", id)
+    .where("pin_locked_at", "is", null)
     .execute();
 }
 
+/** A right PIN: the attempt taken for it and earlier failures no longer count. */
 export async function resetPinFailures(db: Db, id: string): Promise<void> {
   await db
     .updateTable("csc_credentials")

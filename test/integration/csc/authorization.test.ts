@@ -230,6 +230,22 @@ describe.each(DIALECTS)("CSC credential authorization (%s)", (dialect) => {
     );
   });
 
+  it("gives a burst of parallel wrong PINs no more than five tries", async () => {
+    const { credentialId } = await createCredential(t, ca, projectId, bob.id, { pin: "1357" });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        authorize(credentialId, { numSignatures: 1, PIN: `000${i}` }),
+      ),
+    );
+    const descriptions = answers.map(
+      (a) => a.json<{ error_description: string }>().error_description,
+    );
+    expect(descriptions.filter((d) => d === "The PIN is invalid")).toHaveLength(4);
+    expect(descriptions.filter((d) => d === "PIN locked")).toHaveLength(4);
+    const right = await authorize(credentialId, { numSignatures: 1, PIN: "1357" });
+    expect(right.json()).toEqual({ error: "invalid_request", error_description: "PIN locked" });
+  });
+
   it("resets the failure count after a right PIN", async () => {
     const { id, credentialId } = await createCredential(t, ca, projectId, bob.id, { pin: "1357" });
     for (let i = 0; i < 4; i++) await authorize(credentialId, { numSignatures: 1, PIN: "0000" });
