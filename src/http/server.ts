@@ -161,9 +161,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   cellAdminRoutes(app, { users: services.users, audit: services.audit });
   memberRoutes(app, { members: services.members });
   revocationRoutes(app, { revocation: services.revocation });
-  pkiPublicationRoutes(app, { revocation: services.revocation, clock: deps.clock });
-  await ocspRoutes(app, { revocation: services.revocation, clock: deps.clock });
-  revocationRoutes(app, { revocation: services.revocation });
   caRoutes(app, { cas: services.cas });
   profileRoutes(app, { profiles: services.profiles });
   policyRoutes(app, { profiles: services.profiles });
