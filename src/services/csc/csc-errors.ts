@@ -25,6 +25,7 @@ const STATUS_CODE: Record<number, ErrorCode> = {
   403: "forbidden",
   429: "rate_limited",
   501: "internal_error",
+  503: "service_unavailable",
 };
 
 export function cscError(code: CscErrorCode, description: string, status = 400): AppError {

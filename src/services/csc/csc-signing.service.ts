@@ -362,6 +362,14 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
       if (error instanceof KeyStoreError && error.code === "invalid_digest") {
         throw invalidRequest("Invalid digest value length");
       }
+      if (error instanceof KeyStoreError && error.code === "backend_unavailable") {
+        // The HSM holding this key is not configured or failed: retry later, not a bad request.
+        throw cscError(
+          "temporarily_unavailable",
+          "The key store of this credential is unavailable",
+          503,
+        );
+      }
       throw error;
     });
 
