@@ -15,7 +15,9 @@ describe.each(DIALECTS)("certificates issued here (%s)", (dialect) => {
   let t: TestApp;
   let work: WorkDir;
   let projectId: string;
+  let rootId: string;
   let intermediateId: string;
+  let intermediateSerial: string;
   let leafId: string;
 
   async function post(url: string, payload: unknown) {
@@ -46,7 +48,11 @@ describe.each(DIALECTS)("certificates issued here (%s)", (dialect) => {
       parent_ca_id: root.id,
       subject: { common_name: "Here Issuing" },
     });
+    rootId = root.id as string;
     intermediateId = intermediate.id as string;
+    intermediateSerial = intermediate.serial_number as string;
+    work.write("root.pem", root.certificate as string);
+    work.write("intermediate-ca.pem", intermediate.certificate as string);
     const leaf = await post(`/api/v1/projects/${projectId}/certificates`, {
       ca_id: intermediateId,
       subject: { common_name: "leaf.example.test" },
@@ -149,5 +155,29 @@ describe.each(DIALECTS)("certificates issued here (%s)", (dialect) => {
     ]);
     expect(verify.code).not.toBe(0);
     expect(verify.stdout + verify.stderr).toContain("certificate revoked");
+  }, 60_000);
+
+  it("revokes an intermediate in its parent's OCSP and says it revokes nothing below", async () => {
+    const response = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/certificates/${intermediateSerial}/revoke`,
+      payload: { reason: "cACompromise" },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ ca_id: rootId, reason: "cACompromise" });
+    expect(response.json().ca_notice).toMatch(/not revoked one by one/);
+    const out = await opensslOk(work.dir, [
+      "ocsp",
+      "-issuer",
+      "root.pem",
+      "-cert",
+      "intermediate-ca.pem",
+      "-url",
+      `${t.app.config.publicUrl}/ocsp/${rootId}`,
+      "-CAfile",
+      "root.pem",
+    ]);
+    expect(out).toMatch(/intermediate-ca\.pem: revoked/);
+    expect(out).toMatch(/Reason: cACompromise/);
   }, 60_000);
 });
