@@ -19,6 +19,7 @@ import {
   createIdentityServices,
   type IdentityServices,
 } from "../services/identity/identity.services.js";
+import { certificateDependents } from "../services/inventory/inventory.dependents.js";
 import { createInventoryService } from "../services/inventory/inventory.service.js";
 import { createIssuanceService } from "../services/issuance/issuance.service.js";
 import { createProfilesService } from "../services/profiles/profiles.service.js";
@@ -96,7 +97,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     onFailureNotRecorded: (error, spec) =>
       logger.error({ err: error, action: spec.action }, "audit failure entry not written"),
   });
-  const projects = createProjectsService({ db: store.db, clock, dependents: [], audit });
+  const projects = createProjectsService({
+    db: store.db,
+    clock,
+    dependents: [certificateDependents],
+    audit,
+  });
   const identity = createIdentityServices({
     db: store.db,
     clock,
