@@ -5,11 +5,14 @@ import { isSignedBy, parseCertificate, type CertificateInfo } from "../../pki/ce
 import { issuerFromCertificate } from "../../pki/certificate-issuer.js";
 import { capfAuthData, capfProofIsValid } from "../../pki/cisco-wire/index.js";
 import type { HashedProof } from "../../pki/cisco-wire/index.js";
+import type { KeyUsage } from "../../pki/extensions.js";
 import { parsePublicKeyInfo } from "../../pki/key-info.js";
 import type { Db } from "../../store/db.js";
-import type { Actor } from "../actor.js";
+import { systemActor, type Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import type { CasService } from "../cas/cas.service.js";
 import { verifyPassword } from "../identity/passwords.js";
+import type { IssuanceService } from "../issuance/issuance.service.js";
 
 import { asAppError } from "./cisco-input.fns.js";
 import type { CiscoDevice, DeviceCertificate } from "./cisco.types.js";
@@ -22,6 +25,8 @@ export interface CapfServiceDeps {
   clock: Clock;
   audit: Pick<AuditService, "record">;
   signers: Pick<SignersService, "projectSigner" | "getSettings">;
+  cas: Pick<CasService, "getCa">;
+  issuance: Pick<IssuanceService, "issueCertificate">;
 }
 
 /** What the phone sent in AUTH_RESPONSE (spec §5.4 step 2). */
@@ -40,6 +45,7 @@ export type CapfAuthResult =
 const DAY_MS = 86_400_000;
 /** Spec §5.6: EKU serverAuth, clientAuth, ipsecEndSystem. */
 const LSC_EKU = ["serverAuth", "clientAuth", "1.3.6.1.5.5.7.3.5"];
+const LSC_KEY_USAGE: KeyUsage[] = ["digitalSignature", "keyEncipherment"];
 
 /**
  * The CAPF protocol's use cases (spec §5.4–5.6), called by the CAPF server once per step. Every
@@ -54,14 +60,16 @@ export function createCapfService(deps: CapfServiceDeps) {
     if (device.certificate && Buffer.compare(device.certificate.der, presented.der) === 0) {
       return true;
     }
-    // Or an LSC of this device issued by the project's CAPF issuer (spec §5.5).
-    const issuer = await signers.projectSigner(device.projectId, "capf_issuer");
-    return (
-      issuer !== null &&
-      presented.commonName === device.name &&
-      isSignedBy(presented, parseCertificate(issuer.certificateDer)) &&
-      presented.notAfter.getTime() > clock.now().getTime()
-    );
+    // Or an LSC of this device issued by the project's CAPF issuer: its CA, else its signer.
+    if (presented.commonName !== device.name) return false;
+    if (presented.notAfter.getTime() <= clock.now().getTime()) return false;
+    const settings = await signers.getSettings(null, device.projectId);
+    const issuerDer =
+      settings.capfIssuerCaId !== null
+        ? (await deps.cas.getCa(systemActor(), device.projectId, settings.capfIssuerCaId))
+            .certificateDer
+        : (await signers.projectSigner(device.projectId, "capf_issuer"))?.certificateDer;
+    return issuerDer != null && isSignedBy(presented, parseCertificate(issuerDer));
   }
 
   function proofValid(device: CiscoDevice, presented: CertificateInfo, creds: CapfCredentials) {
@@ -112,6 +120,60 @@ export function createCapfService(deps: CapfServiceDeps) {
     }
   }
 
+  /** The LSC signed by the project's `capf_issuer` signer (spec §5.6). */
+  async function issueWithSigner(device: CiscoDevice, spki: Uint8Array, days: number) {
+    const issuerSigner = await signers.projectSigner(device.projectId, "capf_issuer");
+    if (!issuerSigner) {
+      throw new AppError("unprocessable", { message: "The project has no CAPF issuer." });
+    }
+    const issuer = issuerFromCertificate(issuerSigner.certificateDer, issuerSigner.signer);
+    const issuerSubject = parseCertificate(issuerSigner.certificateDer).subject.subject;
+    const now = clock.now();
+    const notAfter = new Date(now.getTime() + days * DAY_MS);
+    const certificate = await buildCertificate(
+      {
+        // Spec §5.6: CN = device name, O/OU/L/ST/C from the issuer's subject.
+        subject: { ...issuerSubject, commonName: device.name },
+        publicKeySpki: spki,
+        notBefore: now,
+        notAfter: issuer.notAfter && issuer.notAfter < notAfter ? issuer.notAfter : notAfter,
+        keyUsage: LSC_KEY_USAGE,
+        extendedKeyUsage: LSC_EKU,
+        // U2 also writes SAN URI = the bare device name; RFC 5280 §4.2.1.6 requires a URI
+        // SAN to be an absolute URI, which "SEP…" is not, so the LSC carries none (docs/cisco.md).
+      },
+      issuer,
+    );
+    return certificate.der;
+  }
+
+  /**
+   * The LSC issued by a project CA through issuance, so it passes the project policy and is in
+   * the inventory (and revocable) like any other certificate.
+   */
+  async function issueWithCa(
+    actor: Actor,
+    device: CiscoDevice,
+    spki: Uint8Array,
+    caId: string,
+    days: number,
+  ) {
+    const ca = await deps.cas.getCa(actor, device.projectId, caId);
+    const caSubject = ca.certificateDer ? parseCertificate(ca.certificateDer).subject.subject : {};
+    const issued = await deps.issuance.issueCertificate(actor, {
+      projectId: device.projectId,
+      caId,
+      // The phone proved possession of its key to CAPF itself (spec §5.4), not by a CSR.
+      key: { kind: "public_key", spki },
+      subject: { ...caSubject, commonName: device.name },
+      sans: [],
+      validityDays: days,
+      keyUsage: LSC_KEY_USAGE,
+      extendedKeyUsage: LSC_EKU,
+    });
+    return issued.certificateDer;
+  }
+
   /** Issues the LSC for the phone's new key (spec §5.6) and records it on the device. */
   async function issueLsc(
     actor: Actor,
@@ -133,30 +195,17 @@ export function createCapfService(deps: CapfServiceDeps) {
           message: `The phone sent a ${key.algorithm} key; the device expects ${expected}.`,
         });
       }
-      const issuerSigner = await signers.projectSigner(device.projectId, "capf_issuer");
-      if (!issuerSigner) {
-        throw new AppError("unprocessable", { message: "The project has no CAPF issuer." });
-      }
-      const issuer = issuerFromCertificate(issuerSigner.certificateDer, issuerSigner.signer);
-      const issuerSubject = parseCertificate(issuerSigner.certificateDer).subject.subject;
       const settings = await signers.getSettings(null, device.projectId);
-      const now = clock.now();
-      const notAfter = new Date(now.getTime() + settings.lscValidityDays * DAY_MS);
-      const certificate = await buildCertificate(
-        {
-          // Spec §5.6: CN = device name, O/OU/L/ST/C from the issuer's subject.
-          subject: { ...issuerSubject, commonName: device.name },
-          publicKeySpki,
-          notBefore: now,
-          notAfter: issuer.notAfter && issuer.notAfter < notAfter ? issuer.notAfter : notAfter,
-          keyUsage: ["digitalSignature", "keyEncipherment"],
-          extendedKeyUsage: LSC_EKU,
-          // U2 also writes SAN URI = the bare device name; RFC 5280 §4.2.1.6 requires a URI
-          // SAN to be an absolute URI, which "SEP…" is not, so the LSC carries none (docs/cisco.md).
-        },
-        issuer,
-      );
-      built = certificate.der;
+      built =
+        settings.capfIssuerCaId === null
+          ? await issueWithSigner(device, publicKeySpki, settings.lscValidityDays)
+          : await issueWithCa(
+              actor,
+              device,
+              publicKeySpki,
+              settings.capfIssuerCaId,
+              settings.lscValidityDays,
+            );
     } catch (error) {
       const mapped = asAppError(error);
       await audit.record(actor, spec, () => Promise.reject(mapped as Error)).catch(() => undefined);

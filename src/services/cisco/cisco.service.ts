@@ -4,6 +4,8 @@ import { AppError, notFound } from "../../lib/errors.js";
 import type { Db } from "../../store/db.js";
 import { canSeeProject, type Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import type { CasService } from "../cas/cas.service.js";
+import type { IssuanceService } from "../issuance/issuance.service.js";
 import type { ProjectsService } from "../projects/projects.service.js";
 
 import { createCapfService } from "./capf.service.js";
@@ -18,6 +20,9 @@ export interface CiscoServiceDeps {
   keys: KeyStoreRegistry;
   audit: Pick<AuditService, "record">;
   projects: Pick<ProjectsService, "getProject" | "listProjects">;
+  /** A project CA may issue LSCs instead of the `capf_issuer` signer (settings). */
+  cas: Pick<CasService, "getCa">;
+  issuance: Pick<IssuanceService, "issueCertificate">;
   /** The `cisco_project` setting: the project the compat APIs and protocol servers serve. */
   configuredProjectId: string | null;
 }
@@ -25,11 +30,18 @@ export interface CiscoServiceDeps {
 /** Cisco IP-phone security (issue 6): one service, composed of one part per use-case group. */
 export function createCiscoService(deps: CiscoServiceDeps) {
   const { db, clock, audit } = deps;
-  const signers = createSignersService({ db, clock, audit, keys: deps.keys });
+  const signers = createSignersService({ db, clock, audit, keys: deps.keys, cas: deps.cas });
   const trust = createTrustService({ db, clock, audit });
   const devices = createDevicesService({ db, clock, audit });
   const files = createFilesService({ db, clock, audit, signers, trust });
-  const capf = createCapfService({ db, clock, audit, signers });
+  const capf = createCapfService({
+    db,
+    clock,
+    audit,
+    signers,
+    cas: deps.cas,
+    issuance: deps.issuance,
+  });
 
   /**
    * The project a compat request (seed 000 has no projects) or a phone acts on, by one documented

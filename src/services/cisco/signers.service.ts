@@ -8,6 +8,7 @@ import type { Signer } from "../../pki/signer.js";
 import type { Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
+import type { CasService } from "../cas/cas.service.js";
 
 import { asAppError } from "./cisco-input.fns.js";
 import type { CiscoSettings, SignerInfo, SignerPurpose } from "./cisco.types.js";
@@ -19,6 +20,7 @@ export interface SignersServiceDeps {
   clock: Clock;
   keys: KeyStoreRegistry;
   audit: Pick<AuditService, "record">;
+  cas: Pick<CasService, "getCa">;
 }
 
 /** U2's default LSC lifetime (spec §5.6), allowed 1–3560 days. */
@@ -172,14 +174,17 @@ export function createSignersService(deps: SignersServiceDeps) {
   async function updateSettings(
     actor: Actor,
     projectId: string,
-    input: { lscValidityDays?: number | undefined },
+    input: { lscValidityDays?: number | undefined; capfIssuerCaId?: string | null | undefined },
   ): Promise<CiscoSettings> {
     const spec = {
       action: "cisco_settings.update",
       targetType: "cisco_settings",
       targetId: projectId,
       projectId,
-      details: { lsc_validity_days: input.lscValidityDays },
+      details: {
+        lsc_validity_days: input.lscValidityDays,
+        capf_issuer_ca_id: input.capfIssuerCaId,
+      },
     };
     if (
       input.lscValidityDays !== undefined &&
@@ -189,6 +194,15 @@ export function createSignersService(deps: SignersServiceDeps) {
         { field: "lsc_validity_days" },
       ]);
     }
+    if (input.capfIssuerCaId) {
+      // The CA must be this project's, active and able to sign (checked again at issuance).
+      const ca = await deps.cas.getCa(actor, projectId, input.capfIssuerCaId);
+      if (!ca.certificateDer) {
+        throw validationFailed(`CA "${ca.id}" has no certificate yet.`, [
+          { field: "capf_issuer_ca_id" },
+        ]);
+      }
+    }
     return audit.record(actor, spec, async (trx) => {
       const current = (await repo.findSettings(trx, projectId)) ?? {
         projectId,
@@ -197,7 +211,8 @@ export function createSignersService(deps: SignersServiceDeps) {
       };
       const next: CiscoSettings = {
         projectId,
-        capfIssuerCaId: current.capfIssuerCaId,
+        capfIssuerCaId:
+          input.capfIssuerCaId === undefined ? current.capfIssuerCaId : input.capfIssuerCaId,
         lscValidityDays: input.lscValidityDays ?? current.lscValidityDays,
       };
       await repo.putSettings(trx, next, clock.now());

@@ -226,6 +226,49 @@ describe.each(DIALECTS)("CAPF server (spec §5) on %s", (dialect) => {
     expect((await phone.read())!.elements.get(1)).toEqual(byte(1));
   });
 
+  it("issues the LSC from the project's CA when one is the CAPF issuer, into the inventory", async () => {
+    const { projectId } = await deviceProject();
+    const created = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/cas`,
+      payload: {
+        name: "Phones CA",
+        type: "root",
+        subject: { common_name: "Phones CA", organization: "Certsmith Test" },
+        key_type: "RSA-2048",
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const caId = created.json<{ id: string }>().id;
+    const settings = await t.inject({
+      method: "PATCH",
+      url: `/api/v1/projects/${projectId}/cisco/settings`,
+      payload: { capf_issuer_ca_id: caId },
+    });
+    expect(settings.json()).toMatchObject({ capf_issuer_ca_id: caId });
+
+    await t.inject({ method: "DELETE", url: `${API}/devices/${NAME}` });
+    await device({ name: NAME, operation: "install" });
+    const { phone, sid } = await authenticate(NAME);
+    await phone.read();
+    const spki = phoneKey.publicKey.export({ type: "spki", format: "der" });
+    phone.send(capfMessage(4, sid, [element(9, spki)]));
+    const lsc = new X509Certificate((await phone.read())!.elements.get(4)!.subarray(5));
+    phone.send(capfMessage(10, sid, [element(1, byte(1))]));
+    expect((await phone.read())!.elements.get(1)).toEqual(byte(1));
+
+    const caCertificate = await t.server.inject({ method: "GET", url: `/pki/${caId}/ca.crt` });
+    const caPem = new X509Certificate(caCertificate.rawPayload).toString();
+    expect(lsc.subject).toContain(`CN=${NAME}`);
+    expect(lsc.subject).toContain("O=Certsmith Test");
+    expect(lsc.checkIssued(new X509Certificate(caPem))).toBe(true);
+    const inventory = await t.inject({
+      method: "GET",
+      url: `/api/v1/projects/${projectId}/certificates?q=${NAME}`,
+    });
+    expect(inventory.body).toContain(NAME);
+  });
+
   it("closes malformed, oversized, mismatched and idle sessions, and keeps serving", async () => {
     const garbage = await PhoneConnection.connect(port, "capf", ca);
     await garbage.read();

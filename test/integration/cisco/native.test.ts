@@ -113,7 +113,7 @@ describe.each(DIALECTS)("native Cisco API and provisioning files on %s", (dialec
       url: `${base}/settings`,
       payload: { lsc_validity_days: 730 },
     });
-    expect(ok.json()).toEqual({ lsc_validity_days: 730 });
+    expect(ok.json()).toEqual({ lsc_validity_days: 730, capf_issuer_ca_id: null });
     const bad = await t.inject({
       method: "PATCH",
       url: `${base}/settings`,

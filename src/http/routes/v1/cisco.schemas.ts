@@ -150,12 +150,22 @@ export const SetSignerBody = Type.Object(
 );
 
 export const SettingsJson = Type.Object(
-  { lsc_validity_days: Type.Integer() },
+  {
+    lsc_validity_days: Type.Integer(),
+    capf_issuer_ca_id: Type.Union([Type.String(), Type.Null()], {
+      description: "The project CA that issues LSCs; null: the capf_issuer signer does.",
+    }),
+  },
   { title: "CiscoSettings" },
 );
 
 export const UpdateSettingsBody = Type.Object(
-  { lsc_validity_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3560 })) },
+  {
+    lsc_validity_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3560 })),
+    capf_issuer_ca_id: Type.Optional(
+      Type.Union([IdParam("CA", "ca_01JD3K9Z2X4Q8W6V5T7R1N0M3B"), Type.Null()]),
+    ),
+  },
   { additionalProperties: false, minProperties: 1, title: "UpdateCiscoSettings" },
 );
 
@@ -248,5 +258,8 @@ export function signerJson(signer: SignerInfo) {
 }
 
 export function settingsJson(settings: CiscoSettings) {
-  return { lsc_validity_days: settings.lscValidityDays };
+  return {
+    lsc_validity_days: settings.lscValidityDays,
+    capf_issuer_ca_id: settings.capfIssuerCaId,
+  };
 }

@@ -219,6 +219,7 @@ export function ciscoRoutes(app: FastifyInstance, deps: { cisco: CiscoService })
       settingsJson(
         await cisco.signers.updateSettings(actorOf(request), request.params.projectId, {
           lscValidityDays: request.body.lsc_validity_days,
+          capfIssuerCaId: request.body.capf_issuer_ca_id,
         }),
       ),
   );
