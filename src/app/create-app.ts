@@ -151,10 +151,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     inventory: createInventoryService({ db: store.db, clock, audit, keys, projects, issuance }),
     projects,
     audit,
-    revocation,
     cas,
     profiles,
     issuance,
+    revocation,
     ...identity,
   };
   // A fresh one-time setup token while first-run setup is incomplete (issue 3 §1); `serve`

@@ -90,6 +90,15 @@ function toCertificate(row: ListRow, now: Date): InventoryCertificate {
   };
 }
 
+export async function countCertificates(db: Db, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom("certificates")
+    .select((eb) => eb.fn.countAll<number | string>().as("count"))
+    .where("project_id", "=", projectId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Ids of the project's certificates with these SHA-256 fingerprints (re-imports). */
 export async function findIdsByFingerprint(
   db: Db,

@@ -305,6 +305,18 @@ describe.each(DIALECTS)("certificate import (%s)", (dialect) => {
     expect(list.json().items).toEqual([]);
   });
 
+  it("keeps a project that holds certificates from being deleted", async () => {
+    const held = await createProject(t, "held");
+    const issuer = await createTestIssuer();
+    const imported = await importItems(t, held, [
+      { pem: (await issuer.leaf("held.example.com")).pem },
+    ]);
+    expect(imported.statusCode).toBe(201);
+    const response = await t.inject({ method: "DELETE", url: `/api/v1/projects/${held}` });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.details[0]).toMatchObject({ holds: ["1 certificates"] });
+  });
+
   it("answers 404 for a project the caller cannot see", async () => {
     const response = await importItems(t, "prj_00000000000000000000000000", [
       { pem: text("ca.pem") },
