@@ -27,6 +27,11 @@ const OcspBody = Type.String({
   description:
     "An OCSPResponse (RFC 6960 §4.2.1). Unsuccessful statuses (malformedRequest, unauthorized, internalError) are sent with HTTP 200 as well: OCSP clients read the body, not the status line.",
 });
+/**
+ * The OCSP hot path logs warnings and errors only: a line per answer would cost more than the
+ * answer itself (served from memory) and says nothing a metric does not.
+ */
+const LOG_LEVEL = "warn";
 const schemaOf = (summary: string, params: unknown, extra: Record<string, unknown> = {}) => ({
   summary,
   tags,
@@ -67,6 +72,7 @@ export async function ocspRoutes(
       "/ocsp/:caId",
       {
         config: { access: { public: true }, idempotency: false },
+        logLevel: LOG_LEVEL,
         schema: schemaOf("OCSP request by POST (application/ocsp-request)", CaParams, {
           description:
             "RFC 6960 responder for the CA, as named in the AIA of every certificate it issues. Nonce echoed; several CertIDs per request; SHA-1 and SHA-256 CertIDs.",
@@ -82,6 +88,7 @@ export async function ocspRoutes(
       "/ocsp/:caId/*",
       {
         config: { access: { public: true } },
+        logLevel: LOG_LEVEL,
         schema: schemaOf("OCSP request by GET (base64 in the path, RFC 5019 §5)", GetParams),
       },
       async (request, reply) => {
