@@ -77,6 +77,7 @@ export async function runCapfSession(socket: TLSSocket, deps: CapfSessionDeps): 
     });
     if (result.outcome === "unknown_device") {
       log.info({ device: name }, "unknown device");
+      await cisco.capf.recordSession(actor, deps.projectId, name, "unknown_device");
       end(CapfReason.UNKNOWN_DEVICE);
       return;
     }
@@ -111,6 +112,7 @@ export async function runCapfSession(socket: TLSSocket, deps: CapfSessionDeps): 
   async function runOperation(current: CiscoDevice): Promise<void> {
     switch (current.operation) {
       case "none":
+        await cisco.capf.recordSession(actor, deps.projectId, current.name, "no_operation");
         end(CapfReason.NO_ACTION);
         return;
       case "install": {

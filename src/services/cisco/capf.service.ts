@@ -276,7 +276,27 @@ export function createCapfService(deps: CapfServiceDeps) {
     });
   }
 
-  return { authenticate, issueLsc, recordOutcome };
+  /**
+   * Audits a session that changed nothing (an unknown device, or operation none), so every CAPF
+   * session leaves one entry; sessions that change a device are audited by the change itself.
+   */
+  async function recordSession(
+    actor: Actor,
+    projectId: string,
+    deviceName: string,
+    outcome: "unknown_device" | "no_operation",
+  ): Promise<void> {
+    const spec = {
+      action: "cisco_capf.session",
+      targetType: "cisco_device",
+      targetId: deviceName.slice(0, 64),
+      projectId,
+      details: { outcome },
+    };
+    await audit.record(actor, spec, () => Promise.resolve());
+  }
+
+  return { authenticate, issueLsc, recordOutcome, recordSession };
 }
 
 export type CapfService = ReturnType<typeof createCapfService>;

@@ -101,6 +101,15 @@ describe.each(DIALECTS)("CAPF server (spec §5) on %s", (dialect) => {
   it("ends the session with reason 9 for an unknown device", async () => {
     const { phone, sid } = await authenticate("SEP0000000000FF");
     expect(hex((await phone.read())!.raw)).toBe(hex(capfMessage(15, sid, [element(1, byte(9))])));
+    expect(await phone.closedWithin(2000)).toBe(true);
+    // Sessions that change nothing are audited too (newest first).
+    const audit = await t.inject({ method: "GET", url: "/api/v1/audit-logs?action=cisco_capf" });
+    expect(audit.json()).toMatchObject({
+      items: [
+        { action: "cisco_capf.session", target_id: "SEP0000000000FF" },
+        { action: "cisco_capf.session", target_id: NAME },
+      ],
+    });
   });
 
   it("installs an LSC with the authentication string, issued by the CAPF issuer (§5.4, §5.6)", async () => {
