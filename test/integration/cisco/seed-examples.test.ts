@@ -7,7 +7,7 @@
  * `cisco_trusted_networks`, the seed's "network isolation" option, since the examples send no key.
  */
 
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -68,6 +68,18 @@ encrypted_config = config_response.content  # Binary .enc.sgn
 `;
 
 const exec = promisify(execFile);
+
+/**
+ * The first Python 3 that can import `requests`: the one on PATH (which may be a pyenv build
+ * without it) or Debian's, where scripts/test-all.sh installs python3-requests.
+ */
+function pythonWithRequests(): string {
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    const probe = spawnSync(candidate, ["-c", "import requests"], { stdio: "ignore" });
+    if (probe.status === 0) return candidate;
+  }
+  throw new Error("no python3 with the requests module (apt-get install python3-requests)");
+}
 
 /** A PEM's body as the JSON string escapes of the curl example (`\\n` for new lines). */
 function jsonEscaped(text: string): string {
@@ -151,7 +163,7 @@ describe.each(DIALECTS)("seed 000's documented examples on %s", (dialect) => {
       "print(itl_response.status_code, config_response.status_code)",
     ].join("\n");
     writeFileSync(path.join(dir, "example.py"), script);
-    const { stdout: output } = await exec("python3", ["example.py"], { cwd: dir });
+    const { stdout: output } = await exec(pythonWithRequests(), ["example.py"], { cwd: dir });
     expect(output.trim()).toBe("200 200");
     expect(opensslVerifies(readFileSync(path.join(dir, "itl.tlv")), pem("sast", "crt"))).toBe(true);
     const encrypted = readFileSync(path.join(dir, "config.enc.sgn"));
