@@ -8,8 +8,6 @@ import type { Static } from "typebox";
 
 import { parseCertificate } from "../../../pki/certificate-info.js";
 import { encodePem } from "../../../pki/pem.js";
-import type { CiscoService } from "../../../services/cisco/cisco.service.js";
-import type { HealthService } from "../../../services/system/health.service.js";
 
 import { attachment, compatDeviceJson, seedTime } from "./cisco-json.js";
 import {
@@ -20,18 +18,15 @@ import {
   ItlFileBody,
   OperationBody,
 } from "./cisco-schemas.js";
-import { ciscoContext, sendDetail, setUpCiscoScope } from "./cisco-scope.js";
-
-export interface CiscoCompatDeps {
-  cisco: CiscoService;
-  health: HealthService;
-  trustedNetworks: readonly string[];
-  version: string;
-}
-
-const PUBLIC = { access: { public: true } } as const;
-const READ = { access: { public: true }, ciscoPermission: "cisco:read" } as const;
-const WRITE = { access: { public: true }, ciscoPermission: "cisco:write" } as const;
+import {
+  type CiscoCompatDeps,
+  ciscoContext,
+  healthRoute,
+  READ,
+  sendDetail,
+  setUpCiscoScope,
+  WRITE,
+} from "./cisco-scope.js";
 
 export async function ciscoCapfRoutes(app: FastifyInstance, deps: CiscoCompatDeps): Promise<void> {
   const { cisco } = deps;
@@ -192,14 +187,7 @@ export async function ciscoCapfRoutes(app: FastifyInstance, deps: CiscoCompatDep
         },
       );
 
-      scope.get(
-        `${v1}/health`,
-        { config: PUBLIC, schema: { summary: "Service health status", hide: true } },
-        async (_request, reply) => {
-          const report = await deps.health.check();
-          return reply.code(report.status === "healthy" ? 200 : 503).send(report);
-        },
-      );
+      healthRoute(scope, deps.health);
 
       scope.get(
         `${v1}/stats`,

@@ -13,6 +13,7 @@ import type { Actor } from "../../../services/actor.js";
 import type { CiscoService } from "../../../services/cisco/cisco.service.js";
 import { decide } from "../../../services/identity/authorization.fns.js";
 import type { Permission } from "../../../services/identity/permissions.js";
+import type { HealthService } from "../../../services/system/health.service.js";
 import { toAppError } from "../../errors.js";
 import { logFailure } from "../../plugins/error-handler.js";
 
@@ -25,6 +26,31 @@ declare module "fastify" {
     /** Set by the Cisco compat scopes: who acts and on which project. */
     cisco: { actor: Actor; projectId: string } | null;
   }
+}
+
+/** What each of the two adapters needs from the composition root. */
+export interface CiscoCompatDeps {
+  cisco: CiscoService;
+  health: HealthService;
+  trustedNetworks: readonly string[];
+  version: string;
+}
+
+/** Route configs: health is public; the rest need the permission from an API key. */
+export const PUBLIC = { access: { public: true } } as const;
+export const READ = { access: { public: true }, ciscoPermission: "cisco:read" } as const;
+export const WRITE = { access: { public: true }, ciscoPermission: "cisco:write" } as const;
+
+/** `GET {prefix}/api/v1/health` as the seed shows it: the server's own health report. */
+export function healthRoute(scope: FastifyInstance, health: HealthService): void {
+  scope.get(
+    "/api/v1/health",
+    { config: PUBLIC, schema: { summary: "Service health status", hide: true } },
+    async (_request, reply) => {
+      const report = await health.check();
+      return reply.code(report.status === "healthy" ? 200 : 503).send(report);
+    },
+  );
 }
 
 export interface CiscoScopeOptions {

@@ -6,25 +6,18 @@
 import type { FastifyInstance } from "fastify";
 import type { Static } from "typebox";
 
-import type { CiscoService } from "../../../services/cisco/cisco.service.js";
-import type { HealthService } from "../../../services/system/health.service.js";
-
 import { compatTrustJson } from "./cisco-json.js";
 import { Fingerprint, TrustAddBody, TrustListQuery } from "./cisco-schemas.js";
-import { ciscoContext, setUpCiscoScope } from "./cisco-scope.js";
+import {
+  type CiscoCompatDeps,
+  ciscoContext,
+  healthRoute,
+  READ,
+  setUpCiscoScope,
+  WRITE,
+} from "./cisco-scope.js";
 
-export interface CiscoTvsDeps {
-  cisco: CiscoService;
-  health: HealthService;
-  trustedNetworks: readonly string[];
-  version: string;
-}
-
-const PUBLIC = { access: { public: true } } as const;
-const READ = { access: { public: true }, ciscoPermission: "cisco:read" } as const;
-const WRITE = { access: { public: true }, ciscoPermission: "cisco:write" } as const;
-
-export async function ciscoTvsRoutes(app: FastifyInstance, deps: CiscoTvsDeps): Promise<void> {
+export async function ciscoTvsRoutes(app: FastifyInstance, deps: CiscoCompatDeps): Promise<void> {
   const { cisco } = deps;
   await app.register(
     (scope, _options, done) => {
@@ -106,14 +99,7 @@ export async function ciscoTvsRoutes(app: FastifyInstance, deps: CiscoTvsDeps): 
         },
       );
 
-      scope.get(
-        `${v1}/health`,
-        { config: PUBLIC, schema: { summary: "Service health status", hide: true } },
-        async (_request, reply) => {
-          const report = await deps.health.check();
-          return reply.code(report.status === "healthy" ? 200 : 503).send(report);
-        },
-      );
+      healthRoute(scope, deps.health);
 
       scope.get(
         `${v1}/stats`,
