@@ -9,15 +9,19 @@
  * connections for CERTSMITH_BENCH_SECONDS (default 10), after a 2-second warm-up; each run is also
  * capped at CERTSMITH_BENCH_MAX_REQUESTS. Any error or non-2xx answer fails the bench.
  */
-import { spawn } from "node:child_process";
 
 import autocannon, { type Result } from "autocannon";
 
-import { ADMIN, apiHeaders } from "../test/integration/cli/api-credentials.js";
+import { ADMIN } from "../test/integration/cli/api-credentials.js";
 
-import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
+import { benchDatabases, storageFor } from "./support/databases.js";
 import { emit, envInteger, note, round } from "./support/emit.js";
-import { ensureBuilt, MAIN_JS, startServer, type ServerProcess } from "./support/server-process.js";
+import {
+  adminApiHeaders,
+  ensureBuilt,
+  startServer,
+  type ServerProcess,
+} from "./support/server-process.js";
 
 const PROJECTS = envInteger("CERTSMITH_BENCH_PROJECTS", 1000);
 const CONNECTIONS = envInteger("CERTSMITH_BENCH_CONNECTIONS", 10);
@@ -25,20 +29,6 @@ const SECONDS = envInteger("CERTSMITH_BENCH_SECONDS", 10);
 const MAX_REQUESTS = envInteger("CERTSMITH_BENCH_MAX_REQUESTS", 2_000_000);
 const WARM_UP_SECONDS = 2;
 const INSERT_CONCURRENCY = 16;
-
-function cli(storage: ServerStorage) {
-  return (args: string[]) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [MAIN_JS, ...args, "--data-dir", storage.dataDir, "--database-url", storage.databaseUrl],
-        { stdio: ["ignore", "ignore", "pipe"] },
-      );
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      child.on("exit", (code) => resolve({ code, stderr }));
-    });
-}
 
 async function insertProjects(
   server: ServerProcess,
@@ -105,11 +95,7 @@ for (const database of benchDatabases()) {
   try {
     const server = await startServer(place);
     try {
-      const headers = await apiHeaders({
-        baseUrl: server.baseUrl,
-        runCli: cli(place),
-        scratchDir: place.dataDir,
-      });
+      const headers = await adminApiHeaders(server, place);
       note(`${database}: inserting ${PROJECTS} projects`);
       await insertProjects(server, headers);
 

@@ -17,12 +17,11 @@ import path from "node:path";
 
 import autocannon, { type Result } from "autocannon";
 
-import { apiHeaders } from "../test/integration/cli/api-credentials.js";
 import { freePort } from "../test/support/ports.js";
 
 import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
 import { emit, envInteger, note, round } from "./support/emit.js";
-import { ensureBuilt, MAIN_JS, startServer } from "./support/server-process.js";
+import { adminApiHeaders, ensureBuilt, startServer } from "./support/server-process.js";
 
 type KeyKind = "ECDSA-P256" | "RSA-2048";
 
@@ -119,28 +118,7 @@ async function measureAll(
 async function certsmithFigures(database: ServerStorage, csrs: Map<KeyKind, string>) {
   const server = await startServer(database);
   try {
-    const headers = await apiHeaders({
-      baseUrl: server.baseUrl,
-      runCli: (args) =>
-        new Promise((resolve) => {
-          const child = spawn(
-            process.execPath,
-            [
-              MAIN_JS,
-              ...args,
-              "--data-dir",
-              database.dataDir,
-              "--database-url",
-              database.databaseUrl,
-            ],
-            { stdio: ["ignore", "ignore", "pipe"] },
-          );
-          let stderr = "";
-          child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-          child.on("exit", (code) => resolve({ code, stderr }));
-        }),
-      scratchDir: database.dataDir,
-    });
+    const headers = await adminApiHeaders(server, database);
     const api = async (method: string, url: string, body?: unknown) => {
       const response = await fetch(`${server.baseUrl}${url}`, {
         method,

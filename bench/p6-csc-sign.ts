@@ -11,18 +11,17 @@
  * as given (@noble/curves, since node:crypto cannot sign a pre-computed ECDSA digest:
  * csc-api-v2.md §6.3). The goal is signHash ≥ 50 % of Node's raw rate.
  */
-import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
 import { p256 } from "@noble/curves/nist.js";
 import autocannon from "autocannon";
 
-import { ADMIN, apiHeaders } from "../test/integration/cli/api-credentials.js";
+import { ADMIN } from "../test/integration/cli/api-credentials.js";
 
 import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
 import { emit, envInteger, note, round } from "./support/emit.js";
-import { ensureBuilt, MAIN_JS, startServer } from "./support/server-process.js";
+import { adminApiHeaders, ensureBuilt, startServer } from "./support/server-process.js";
 
 const SECONDS = envInteger("CERTSMITH_BENCH_SECONDS", 10);
 const CONNECTIONS = envInteger("CERTSMITH_BENCH_P6_CONNECTIONS", 4);
@@ -57,28 +56,7 @@ function rawRates() {
 async function signHashRate(database: ServerStorage) {
   const server = await startServer(database);
   try {
-    const headers = await apiHeaders({
-      baseUrl: server.baseUrl,
-      runCli: (args) =>
-        new Promise((resolve) => {
-          const child = spawn(
-            process.execPath,
-            [
-              MAIN_JS,
-              ...args,
-              "--data-dir",
-              database.dataDir,
-              "--database-url",
-              database.databaseUrl,
-            ],
-            { stdio: ["ignore", "ignore", "pipe"] },
-          );
-          let stderr = "";
-          child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-          child.on("exit", (code) => resolve({ code, stderr }));
-        }),
-      scratchDir: database.dataDir,
-    });
+    const headers = await adminApiHeaders(server, database);
     const api = async (method: string, url: string, body?: unknown, extra = headers) => {
       const response = await fetch(`${server.baseUrl}${url}`, {
         method,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
+import { apiHeaders } from "../../test/integration/cli/api-credentials.js";
 import { freePort } from "../../test/support/ports.js";
 
 import type { ServerStorage } from "./databases.js";
@@ -129,4 +130,29 @@ export function residentMiB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): nu
   const kib = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status)?.[1];
   if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kib) / 1024;
+}
+
+/**
+ * Headers with an admin API key for a server started on this storage: `certsmith setup` run
+ * against the same data dir and database, a login, one key with every permission.
+ */
+export function adminApiHeaders(
+  server: ServerProcess,
+  storage: ServerStorage,
+): Promise<Record<string, string>> {
+  return apiHeaders({
+    baseUrl: server.baseUrl,
+    runCli: (args) =>
+      new Promise((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [MAIN_JS, ...args, "--data-dir", storage.dataDir, "--database-url", storage.databaseUrl],
+          { stdio: ["ignore", "ignore", "pipe"] },
+        );
+        let stderr = "";
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      }),
+    scratchDir: storage.dataDir,
+  });
 }
