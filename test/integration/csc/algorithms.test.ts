@@ -1,9 +1,4 @@
-import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -19,12 +14,11 @@ import {
   csc,
   loginCsc,
   opensslVerifies,
+  recoveredDigestInfo,
   signer,
   type CscCredentialInfo,
   type OpensslCa,
 } from "./csc-support.js";
-
-const run = promisify(execFile);
 
 const PSS_PARAMS: Record<string, string> = {
   sha256: "MDSgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEBCDANBglghkgBZQMEAgEFAKIDAgEg",
@@ -93,41 +87,6 @@ function ecCases(): Case[] {
     request: { signAlgo: oid },
     verify: ["-pkeyopt", `digest:${hash}`],
   }));
-}
-
-/** What `pkeyutl -verifyrecover` finds inside a PKCS#1 v1.5 signature: the DigestInfo. */
-async function recoveredDigestInfo(certificateB64: string, signature: Buffer): Promise<Buffer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "certsmith-csc-recover-"));
-  const f = (name: string) => path.join(dir, name);
-  try {
-    writeFileSync(f("cert.der"), Buffer.from(certificateB64, "base64"));
-    await run("openssl", [
-      "x509",
-      "-inform",
-      "DER",
-      "-in",
-      f("cert.der"),
-      "-pubkey",
-      "-noout",
-      "-out",
-      f("pub.pem"),
-    ]);
-    writeFileSync(f("sig.bin"), signature);
-    await run("openssl", [
-      "pkeyutl",
-      "-verifyrecover",
-      "-pubin",
-      "-inkey",
-      f("pub.pem"),
-      "-in",
-      f("sig.bin"),
-      "-out",
-      f("out.bin"),
-    ]);
-    return readFileSync(f("out.bin"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 describe.each(DIALECTS)("signHash algorithms, checked with OpenSSL (%s)", (dialect) => {

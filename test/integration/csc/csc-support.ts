@@ -160,6 +160,32 @@ export async function createOpensslCa(): Promise<OpensslCa> {
   };
 }
 
+/** Runs `body` in a scratch folder whose `pub.pem` is the certificate's public key. */
+async function withCertificateKey<T>(
+  certificateDerB64: string,
+  body: (file: (name: string) => string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "certsmith-csc-openssl-"));
+  const file = (name: string) => path.join(dir, name);
+  try {
+    writeFileSync(file("cert.der"), Buffer.from(certificateDerB64, "base64"));
+    await run("openssl", [
+      "x509",
+      "-inform",
+      "DER",
+      "-in",
+      file("cert.der"),
+      "-pubkey",
+      "-noout",
+      "-out",
+      file("pub.pem"),
+    ]);
+    return await body(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `openssl pkeyutl -verify` of a signature over a raw digest, with the certificate's key. */
 export async function opensslVerifies(
   certificateDerB64: string,
@@ -167,41 +193,48 @@ export async function opensslVerifies(
   signature: Buffer,
   options: string[],
 ): Promise<boolean> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "certsmith-csc-verify-"));
-  const f = (name: string) => path.join(dir, name);
-  try {
-    writeFileSync(f("cert.der"), Buffer.from(certificateDerB64, "base64"));
-    await run("openssl", [
-      "x509",
-      "-inform",
-      "DER",
-      "-in",
-      f("cert.der"),
-      "-pubkey",
-      "-noout",
-      "-out",
-      f("pub.pem"),
-    ]);
-    writeFileSync(f("digest.bin"), digest);
-    writeFileSync(f("sig.bin"), signature);
-    await run("openssl", [
+  return withCertificateKey(certificateDerB64, async (file) => {
+    writeFileSync(file("digest.bin"), digest);
+    writeFileSync(file("sig.bin"), signature);
+    const verify = [
       "pkeyutl",
       "-verify",
       "-pubin",
       "-inkey",
-      f("pub.pem"),
+      file("pub.pem"),
       "-in",
-      f("digest.bin"),
+      file("digest.bin"),
       "-sigfile",
-      f("sig.bin"),
+      file("sig.bin"),
       ...options,
+    ];
+    return run("openssl", verify).then(
+      () => true,
+      () => false,
+    );
+  });
+}
+
+/** What `pkeyutl -verifyrecover` finds inside a PKCS#1 v1.5 signature: the DigestInfo. */
+export async function recoveredDigestInfo(
+  certificateDerB64: string,
+  signature: Buffer,
+): Promise<Buffer> {
+  return withCertificateKey(certificateDerB64, async (file) => {
+    writeFileSync(file("sig.bin"), signature);
+    await run("openssl", [
+      "pkeyutl",
+      "-verifyrecover",
+      "-pubin",
+      "-inkey",
+      file("pub.pem"),
+      "-in",
+      file("sig.bin"),
+      "-out",
+      file("out.bin"),
     ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return readFileSync(file("out.bin"));
+  });
 }
 
 export function basic(username: string, password: string): Record<string, string> {
