@@ -10,9 +10,16 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
     throw new KeyStoreError("unsupported", "an r||s ECDSA signature has an even, non-zero length");
   }
   const half = raw.length / 2;
-  const r = derInteger(raw.subarray(0, half));
-  const s = derInteger(raw.subarray(half));
-  return Uint8Array.from([0x30, ...derLength(r.length + s.length), ...r, ...s]);
+  const r = raw.subarray(0, half);
+  const s = raw.subarray(half);
+  const rLength = derIntegerContentLength(r);
+  const sLength = derIntegerContentLength(s);
+  const body = 1 + derLengthSize(rLength) + rLength + 1 + derLengthSize(sLength) + sLength;
+  const out = new Uint8Array(1 + derLengthSize(body) + body);
+  let pos = writeHeader(out, 0, 0x30, body);
+  pos = writeInteger(out, pos, r, rLength);
+  writeInteger(out, pos, s, sLength);
+  return out;
 }
 
 /** The r‖s form of a DER ECDSA signature, each half left-padded to `orderLength` bytes. */
@@ -46,18 +53,39 @@ export function ecdsaDerToRaw(der: Uint8Array, orderLength: number): Uint8Array 
   return out;
 }
 
-function derInteger(unsigned: Uint8Array): number[] {
+/** Content octets of a DER INTEGER for an unsigned big-endian value (X.690 §8.3). */
+function derIntegerContentLength(unsigned: Uint8Array): number {
   let start = 0;
   while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
-  const body = [...unsigned.subarray(start)];
   // A set top bit would read as negative: prefix a zero octet (X.690 §8.3.2).
-  if ((body[0] ?? 0) & 0x80) body.unshift(0);
-  if (body.length === 0) body.push(0);
-  return [0x02, ...derLength(body.length), ...body];
+  return unsigned.length - start + ((unsigned[start]! & 0x80) !== 0 ? 1 : 0);
 }
 
-function derLength(length: number): number[] {
-  if (length < 0x80) return [length];
-  if (length < 0x100) return [0x81, length];
-  return [0x82, length >> 8, length & 0xff];
+function writeInteger(out: Uint8Array, pos: number, unsigned: Uint8Array, length: number): number {
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  pos = writeHeader(out, pos, 0x02, length);
+  const significant = unsigned.length - start;
+  // Zero-initialised: a leading 0x00 (sign octet) needs no write.
+  out.set(unsigned.subarray(start), pos + length - significant);
+  return pos + length;
+}
+
+function writeHeader(out: Uint8Array, pos: number, tag: number, length: number): number {
+  out[pos++] = tag;
+  if (length < 0x80) {
+    out[pos++] = length;
+  } else if (length < 0x100) {
+    out[pos++] = 0x81;
+    out[pos++] = length;
+  } else {
+    out[pos++] = 0x82;
+    out[pos++] = length >> 8;
+    out[pos++] = length & 0xff;
+  }
+  return pos;
+}
+
+function derLengthSize(length: number): number {
+  return length < 0x80 ? 1 : length < 0x100 ? 2 : 3;
 }

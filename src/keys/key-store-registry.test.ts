@@ -13,7 +13,7 @@ function namedStore(backend: KeyBackendName, closed: KeyBackendName[]): KeyStore
     keyTypes: [],
     generate: refuse,
     signer: refuse,
-    signDigest: refuse,
+    signDigests: refuse,
     publicKey: refuse,
     destroy: refuse,
     close: () => {

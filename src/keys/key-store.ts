@@ -52,15 +52,17 @@ export interface KeyStore {
   /** A Signer for pure PKI code (certificates, CRLs, OCSP): it hashes the data itself. */
   signer(keyRef: string): Promise<Signer>;
   /**
-   * Signs `digest` as given, without hashing it again (csc-api-v2.md §6.2): RSA PKCS#1 v1.5
-   * over DigestInfo (RFC 8017 §9.2), RSASSA-PSS with `digest` as mHash (RFC 8017 §9.1.1), or
-   * ECDSA over the digest returning DER. Rejects a digest whose length does not fit the hash.
+   * Signs each digest as given, without hashing it again (csc-api-v2.md §6.2): RSA PKCS#1 v1.5
+   * over DigestInfo (RFC 8017 §9.2), RSASSA-PSS with the digest as mHash (RFC 8017 §9.1.1), or
+   * ECDSA over the digest returning DER. One signature per digest, in order. A batch, because
+   * CSC signHash signs many digests per call and a backend may share work between them.
+   * Rejects the whole batch if a digest's length does not fit the hash.
    */
-  signDigest(
+  signDigests(
     keyRef: string,
-    digest: Uint8Array,
+    digests: readonly Uint8Array[],
     scheme: DigestSignatureScheme,
-  ): Promise<Uint8Array>;
+  ): Promise<Uint8Array[]>;
   publicKey(keyRef: string): Promise<KeyInfo>;
   /** Deletes the key for good. Idempotent: an unknown ref is not an error. */
   destroy(keyRef: string): Promise<void>;

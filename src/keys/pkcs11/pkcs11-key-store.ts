@@ -141,11 +141,12 @@ export function openPkcs11KeyStore(
       };
     },
 
-    async signDigest(keyRef, digest, scheme) {
+    async signDigests(keyRef, digests, scheme) {
       const key = await lookUp(keyRef);
-      const signing = digestSigning(key.keyType, scheme, digest);
-      assertDigestLength(scheme.hash, digest);
-      return signOnToken(keyRef, key, signing);
+      const signings = digests.map((digest) => digestSigning(key.keyType, scheme, digest));
+      for (const digest of digests) assertDigestLength(scheme.hash, digest);
+      // One C_Sign per digest (PKCS#11 has no batch signing), spread over the session pool.
+      return Promise.all(signings.map((signing) => signOnToken(keyRef, key, signing)));
     },
 
     async publicKey(keyRef) {

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "
 import { systemClock, type Clock } from "../../lib/clock.js";
 import { isKeyType, KEY_TYPES, type KeyType, type Signer } from "../../pki/signer.js";
 import { KeyStoreConfigError, KeyStoreError } from "../errors.js";
-import { signDigestWithKeyObject } from "../key-object-digest.js";
+import { signDigestsWithKeyObject } from "../key-object-digest.js";
 import { createKeyObjectSigner, keyTypeOf } from "../key-object-signer.js";
 import { assertKeyRefOf, newKeyRef } from "../key-ref.js";
 import type {
@@ -219,9 +219,9 @@ export async function openSoftwareKeyStore(
       return (await loadPrivateKey(keyRef)).signer;
     },
 
-    async signDigest(keyRef, digest, scheme) {
+    async signDigests(keyRef, digests, scheme) {
       const { privateKey, keyType } = await loadPrivateKey(keyRef);
-      return signDigestWithKeyObject(privateKey, keyType, digest, scheme);
+      return signDigestsWithKeyObject(privateKey, keyType, digests, scheme);
     },
 
     async publicKey(keyRef) {

@@ -356,9 +356,7 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
     }
 
     const store = keys.forKeyRef(credential.keyRef);
-    const signatures = await Promise.all(
-      input.hashes.map((digest) => store.signDigest(credential.keyRef, digest, scheme)),
-    ).catch((error: unknown) => {
+    const signatures = await store.signDigests(credential.keyRef, input.hashes, scheme).catch((error: unknown) => {
       if (error instanceof KeyStoreError && error.code === "invalid_digest") {
         throw invalidRequest("Invalid digest value length");
       }

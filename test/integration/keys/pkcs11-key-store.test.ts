@@ -160,12 +160,12 @@ describe("pkcs11 key store on SoftHSM2", () => {
     keys = openPkcs11KeyStore(config(), { sessions: 3 });
     expect((await keys.publicKey(info.keyRef)).keyType).toBe("ECDSA-P256");
     const digest = createHash("sha256").update("after restart").digest();
-    const signature = await keys.signDigest(info.keyRef, digest, {
+    const [signature] = await keys.signDigests(info.keyRef, [digest], {
       kind: "ecdsa",
       hash: "SHA-256",
     });
     expect(
-      await opensslVerifiesDigest(info.publicKeySpki, digest, signature, {
+      await opensslVerifiesDigest(info.publicKeySpki, digest, signature!, {
         kind: "ecdsa",
         hash: "SHA-256",
       }),

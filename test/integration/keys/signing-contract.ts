@@ -97,21 +97,33 @@ export function defineSigningContract(store: () => KeyStore, keyTypes: readonly 
       }
 
       for (const scheme of digestSchemes) {
-        const digest = createHash(NODE_HASH[scheme.hash]).update(data).digest();
-        const signature = await store().signDigest(info.keyRef, digest, scheme);
-        expect(
-          await opensslVerifiesDigest(info.publicKeySpki, digest, signature, scheme),
-          label(scheme),
-        ).toBe(true);
-        // Signed as given, not hashed again: the signature does not verify over H(digest).
-        const rehashed = createHash(NODE_HASH[scheme.hash]).update(digest).digest();
-        expect(await opensslVerifiesDigest(info.publicKeySpki, rehashed, signature, scheme)).toBe(
-          false,
+        // A batch, as signHash sends it: each signature belongs to its own digest, in order.
+        const digests = ["first", "second", "third"].map((text) =>
+          createHash(NODE_HASH[scheme.hash]).update(data).update(text).digest(),
         );
+        const signatures = await store().signDigests(info.keyRef, digests, scheme);
+        expect(signatures).toHaveLength(digests.length);
+        for (const [i, digest] of digests.entries()) {
+          expect(
+            await opensslVerifiesDigest(info.publicKeySpki, digest, signatures[i]!, scheme),
+            `${label(scheme)} #${i}`,
+          ).toBe(true);
+        }
+        expect(
+          await opensslVerifiesDigest(info.publicKeySpki, digests[1]!, signatures[0]!, scheme),
+        ).toBe(false);
+        // Signed as given, not hashed again: the signature does not verify over H(digest).
+        const rehashed = createHash(NODE_HASH[scheme.hash]).update(digests[0]!).digest();
+        expect(
+          await opensslVerifiesDigest(info.publicKeySpki, rehashed, signatures[0]!, scheme),
+        ).toBe(false);
       }
       if (digestSchemes.length === 0) {
         await expect(
-          store().signDigest(info.keyRef, new Uint8Array(32), { kind: "ecdsa", hash: "SHA-256" }),
+          store().signDigests(info.keyRef, [new Uint8Array(32)], {
+            kind: "ecdsa",
+            hash: "SHA-256",
+          }),
         ).rejects.toMatchObject({ code: "unsupported" });
       }
       await store().destroy(info.keyRef);
@@ -121,10 +133,16 @@ export function defineSigningContract(store: () => KeyStore, keyTypes: readonly 
   it("rejects a digest of the wrong length and a scheme that does not fit the key", async () => {
     const info = await store().generate("ECDSA-P256");
     await expect(
-      store().signDigest(info.keyRef, new Uint8Array(31), { kind: "ecdsa", hash: "SHA-256" }),
+      store().signDigests(info.keyRef, [new Uint8Array(32), new Uint8Array(31)], {
+        kind: "ecdsa",
+        hash: "SHA-256",
+      }),
     ).rejects.toMatchObject({ code: "invalid_digest" });
     await expect(
-      store().signDigest(info.keyRef, new Uint8Array(32), { kind: "rsa-pkcs1", hash: "SHA-256" }),
+      store().signDigests(info.keyRef, [new Uint8Array(32)], {
+        kind: "rsa-pkcs1",
+        hash: "SHA-256",
+      }),
     ).rejects.toMatchObject({ code: "unsupported" });
     const signer = await store().signer(info.keyRef);
     await expect(

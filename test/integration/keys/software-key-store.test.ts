@@ -202,7 +202,7 @@ for (const dialect of DIALECTS) {
         const fresh = await open();
         await expect(fresh.signer(info.keyRef)).rejects.toMatchObject({ code: "key_integrity" });
         await expect(
-          fresh.signDigest(info.keyRef, new Uint8Array(32), { kind: "ecdsa", hash: "SHA-256" }),
+          fresh.signDigests(info.keyRef, [new Uint8Array(32)], { kind: "ecdsa", hash: "SHA-256" }),
         ).rejects.toMatchObject({ code: "key_integrity" });
         await fresh.close();
       });
