@@ -16,6 +16,7 @@ import type { DatabaseConfig } from "../config/config.types.js";
 
 import type { Database } from "./database.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { withStatementCache } from "./sqlite-statement-cache.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -43,7 +44,6 @@ function openPostgres(config: DatabaseConfig): Kysely<Database> {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     // BIGINT holds epoch milliseconds and counters, all far below 2^53: read them as numbers.
-    // BIGINT holds epoch milliseconds and counters, all far below 2^53: read them as numbers.
     types: { getTypeParser: readInt8AsNumber as typeof pg.types.getTypeParser },
   });
   // An idle client losing its server (restart, failover) must not crash the process.
@@ -58,7 +58,9 @@ function openSqlite(file: string): Kysely<Database> {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
 }
 
 export function openStore(config: DatabaseConfig): Store {
