@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  addressAllowed,
   domainAllowed,
   evaluatePolicy,
   evaluateProfile,
+  isAddressPattern,
   policyViolationError,
 } from "./policy.fns.js";
 import type { Profile, ProjectPolicy } from "./profiles.types.js";
@@ -83,14 +85,68 @@ describe("evaluatePolicy", () => {
   it("passes a request inside every rule", () => {
     expect(
       evaluatePolicy(
-        { ...OPEN, allowedKeyTypes: ["ECDSA-P256"], allowedDomains: ["example.com"] },
+        {
+          ...OPEN,
+          allowedKeyTypes: ["ECDSA-P256"],
+          allowedDomains: ["example.com", "10.0.0.0/8", "2001:db8::1"],
+        },
         {
           keyType: "ECDSA-P256",
           validityDays: 3650,
-          sans: [dns("www.example.com"), { type: "ip", value: "10.0.0.1" }],
+          sans: [
+            dns("www.example.com"),
+            { type: "ip", value: "10.0.0.1" },
+            { type: "ip", value: "2001:db8::1" },
+            { type: "uri", value: "https://api.example.com/x" },
+            { type: "uri", value: "https://10.1.2.3:8443/" },
+          ],
         },
       ),
     ).toEqual([]);
+  });
+
+  it("holds IP addresses and URI hosts to allowed_domains too", () => {
+    const policy: ProjectPolicy = { ...OPEN, allowedDomains: ["example.com", "192.0.2.0/24"] };
+    const rules = evaluatePolicy(policy, {
+      keyType: "RSA-2048",
+      validityDays: 30,
+      sans: [
+        { type: "ip", value: "192.0.2.77" },
+        { type: "ip", value: "198.51.100.1" },
+        { type: "ip", value: "2001:db8::1" },
+        { type: "uri", value: "https://evil.net/path" },
+        { type: "uri", value: "https://[2001:db8::2]/" },
+        { type: "uri", value: "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66" },
+        // An address pattern allows no name that merely looks like an address.
+        dns("192.0.2.77.nip.io"),
+      ],
+    }).map((v) => [v.rule, v.offending_value]);
+    expect(rules).toEqual([
+      ["allowed_domains", "198.51.100.1"],
+      ["allowed_domains", "2001:db8::1"],
+      ["allowed_domains", "evil.net"],
+      ["allowed_domains", "2001:db8::2"],
+      ["allowed_domains", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"],
+      ["allowed_domains", "192.0.2.77.nip.io"],
+    ]);
+  });
+
+  it("tells address patterns from domain patterns", () => {
+    for (const pattern of ["10.0.0.1", "10.0.0.0/8", "::1", "2001:db8::/32", "0.0.0.0/0"]) {
+      expect(isAddressPattern(pattern), pattern).toBe(true);
+    }
+    for (const pattern of [
+      "example.com",
+      "*.example.com",
+      "10.0.0.0/33",
+      "::/129",
+      "1.2.3.4/8/1",
+    ]) {
+      expect(isAddressPattern(pattern), pattern).toBe(false);
+    }
+    expect(addressAllowed("10.200.3.4", "10.0.0.0/8")).toBe(true);
+    expect(addressAllowed("11.0.0.1", "10.0.0.0/8")).toBe(false);
+    expect(addressAllowed("::ffff:10.0.0.1", "10.0.0.0/8")).toBe(false);
   });
 });
 

@@ -1,3 +1,5 @@
+import { BlockList, isIP } from "node:net";
+
 import { AppError } from "../../lib/errors.js";
 
 import type { PolicyViolation, Profile, ProjectPolicy } from "./profiles.types.js";
@@ -26,14 +28,70 @@ export function domainAllowed(name: string, pattern: string): boolean {
   return host === p || host.endsWith(`.${p}`);
 }
 
-/** The DNS-like names a domain rule applies to: DNS SANs and the domain of e-mail SANs. */
-function domainNames(facts: IssuanceFacts): string[] {
-  const names: string[] = [];
+/**
+ * Whether a policy pattern names addresses rather than domains: an IPv4/IPv6 address or a CIDR
+ * block ("10.0.0.0/8", "2001:db8::/32"). Such patterns are what allow IP SANs.
+ */
+export function isAddressPattern(pattern: string): boolean {
+  const [address = "", prefix, extra] = pattern.trim().split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Whether the IP address `ip` lies in the address pattern `pattern` (see isAddressPattern). */
+export function addressAllowed(ip: string, pattern: string): boolean {
+  const family = isIP(ip);
+  const [address = "", prefix] = pattern.trim().split("/");
+  if (family === 0 || isIP(address) !== family) return false;
+  const type = family === 4 ? "ipv4" : "ipv6";
+  const list = new BlockList();
+  if (prefix === undefined) list.addAddress(address, type);
+  else list.addSubnet(address, Number(prefix), type);
+  return list.check(ip, type);
+}
+
+/**
+ * What `allowed_domains` restricts, per SAN: DNS names; the domain of e-mail addresses; the host
+ * of URIs (RFC 5280 §4.2.1.10 constrains URIs by their host too); IP addresses, which only
+ * address patterns allow. A URI without a host names nothing the policy could allow.
+ */
+type PolicyName =
+  | { kind: "domain"; value: string }
+  | { kind: "address"; value: string }
+  | { kind: "hostless"; value: string };
+
+function policyNames(facts: IssuanceFacts): PolicyName[] {
+  const names: PolicyName[] = [];
   for (const san of facts.sans) {
-    if (san.type === "dns") names.push(san.value);
-    else if (san.type === "email") names.push(san.value.slice(san.value.lastIndexOf("@") + 1));
+    if (san.type === "dns") names.push({ kind: "domain", value: san.value });
+    else if (san.type === "email") {
+      names.push({ kind: "domain", value: san.value.slice(san.value.lastIndexOf("@") + 1) });
+    } else if (san.type === "ip") names.push({ kind: "address", value: san.value });
+    else if (san.type === "uri") names.push(uriHost(san.value));
   }
   return names;
+}
+
+function uriHost(uri: string): PolicyName {
+  let host = "";
+  try {
+    host = new URL(uri).hostname;
+  } catch {
+    // Not a URL the WHATWG parser reads: no host to check.
+  }
+  if (host === "") return { kind: "hostless", value: uri };
+  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
+  return isIP(literal) ? { kind: "address", value: literal } : { kind: "domain", value: host };
+}
+
+function nameAllowed(name: PolicyName, patterns: readonly string[]): boolean {
+  if (name.kind === "hostless") return false;
+  if (name.kind === "address") {
+    return patterns.some((p) => isAddressPattern(p) && addressAllowed(name.value, p));
+  }
+  return patterns.some((p) => !isAddressPattern(p) && domainAllowed(name.value, p));
 }
 
 /** Every rule of the project policy the request breaks, in a fixed order. */
@@ -63,22 +121,25 @@ export function evaluatePolicy(policy: ProjectPolicy, facts: IssuanceFacts): Pol
       message: "This project's policy requires at least one subject alternative name.",
     });
   }
-  for (const name of domainNames(facts)) {
-    if (!policy.allowWildcards && name.startsWith("*.")) {
+  for (const name of policyNames(facts)) {
+    if (!policy.allowWildcards && name.kind === "domain" && name.value.startsWith("*.")) {
       violations.push({
         rule: "allow_wildcards",
-        offending_value: name,
+        offending_value: name.value,
         allowed: false,
-        message: `Wildcard name ${name} is not allowed by this project's policy.`,
+        message: `Wildcard name ${name.value} is not allowed by this project's policy.`,
       });
     }
     const patterns = policy.allowedDomains;
-    if (patterns && !patterns.some((pattern) => domainAllowed(name, pattern))) {
+    if (patterns && !nameAllowed(name, patterns)) {
       violations.push({
         rule: "allowed_domains",
-        offending_value: name,
+        offending_value: name.value,
         allowed: patterns,
-        message: `Name ${name} is outside the domains this project's policy allows.`,
+        message:
+          name.kind === "hostless"
+            ? `URI ${name.value} has no host to check against this project's allowed domains.`
+            : `Name ${name.value} is outside the domains this project's policy allows.`,
       });
     }
   }

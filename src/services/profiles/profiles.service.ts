@@ -14,6 +14,7 @@ import { withPkiErrors } from "../cas/pki-failures.js";
 import {
   evaluatePolicy,
   evaluateProfile,
+  isAddressPattern,
   policyViolationError,
   type IssuanceFacts,
 } from "./policy.fns.js";
@@ -177,7 +178,9 @@ export function createProfilesService(deps: {
         ? null
         : await withPkiErrors(() =>
             input.allowedDomains!.map((pattern) =>
-              normalizeDnsName(pattern, { allowWildcard: true }),
+              isAddressPattern(pattern)
+                ? pattern.trim().toLowerCase()
+                : normalizeDnsName(pattern, { allowWildcard: true }),
             ),
           );
     const policy: ProjectPolicy = {

@@ -289,6 +289,43 @@ describe.each(DIALECTS)("certificate issuance on %s", (dialect) => {
       .json<{ items: { result: string; error_code: string | null }[] }>()
       .items.map((e) => e.result);
     expect(results).toEqual(expect.arrayContaining(["success", "failure"]));
+
+    // Address patterns allow IP SANs; URI hosts are held to the domains as well.
+    const withAddresses = await t.inject({
+      method: "PUT",
+      url: `/api/v1/projects/${policyProject}/policy`,
+      payload: { allowed_domains: ["Example.test", "10.0.0.0/8"] },
+    });
+    expect(withAddresses.statusCode, withAddresses.body).toBe(200);
+    expect(withAddresses.json().allowed_domains).toEqual(["example.test", "10.0.0.0/8"]);
+    const outside = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${policyProject}/certificates`,
+      payload: {
+        ca_id: pRoot.id,
+        subject: { common_name: "svc.example.test" },
+        sans: ["svc.example.test", "10.1.2.3", "192.168.1.1", "https://evil.test/api"],
+        key_type: "ECDSA-P256",
+        validity_days: 30,
+      },
+    });
+    expect(outside.statusCode).toBe(422);
+    const offending = outside
+      .json<{ error: { details: { offending_value: string }[] } }>()
+      .error.details.map((d) => d.offending_value);
+    expect(offending).toEqual(["192.168.1.1", "evil.test"]);
+    const inside = await t.inject({
+      method: "POST",
+      url: `/api/v1/projects/${policyProject}/certificates`,
+      payload: {
+        ca_id: pRoot.id,
+        subject: { common_name: "svc.example.test" },
+        sans: ["svc.example.test", "10.1.2.3", "https://api.example.test/v1"],
+        key_type: "ECDSA-P256",
+        validity_days: 30,
+      },
+    });
+    expect(inside.statusCode, inside.body).toBe(201);
   });
 
   it("applies a profile's CA, validity, usages and limits", async () => {

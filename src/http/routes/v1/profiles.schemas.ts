@@ -206,7 +206,7 @@ export const PolicyBody = Type.Object(
         Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
           maxItems: 1000,
           description:
-            '"example.com" allows it and every name below it; "*.example.com" only names below it. Applies to DNS SANs and e-mail domains.',
+            '"example.com" allows it and every name below it; "*.example.com" only names below it; an IP address or CIDR block ("10.0.0.0/8") allows IP SANs. Applies to DNS SANs, e-mail domains, URI hosts and IP SANs.',
         }),
       ),
     ),
