@@ -1,3 +1,5 @@
+import { SqliteAdapter } from "kysely";
+
 import type { Db } from "../../store/db.js";
 
 import { searchNamesOf, type CertificateRecord } from "./certificate-record.fns.js";
@@ -54,4 +56,29 @@ export async function insertCertificate(db: Db, record: CertificateRecord): Prom
       )
       .execute();
   }
+}
+
+/**
+ * Whether `predecessorId` already has a successor, checked so that two renewals racing for one
+ * certificate cannot both write one. Call inside the transaction that inserts the successor: on
+ * PostgreSQL the predecessor's row is locked first (FOR UPDATE), so the second renewal waits for
+ * the first to commit and then sees its successor (READ COMMITTED re-reads per statement); on
+ * SQLite the audited transaction already holds the database write lock.
+ */
+export async function hasSuccessor(db: Db, predecessorId: string): Promise<boolean> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+    await db
+      .selectFrom("certificates")
+      .select("id")
+      .where("id", "=", predecessorId)
+      .forUpdate()
+      .execute();
+  }
+  const successor = await db
+    .selectFrom("certificates")
+    .select("id")
+    .where("predecessor_id", "=", predecessorId)
+    .limit(1)
+    .executeTakeFirst();
+  return successor !== undefined;
 }

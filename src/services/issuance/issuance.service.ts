@@ -1,7 +1,7 @@
 import type { KeyStoreRegistry } from "../../keys/key-store-registry.js";
 import type { KeyInfo } from "../../keys/key-store.js";
 import type { Clock } from "../../lib/clock.js";
-import { notFound, validationFailed } from "../../lib/errors.js";
+import { conflict, notFound, validationFailed } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import {
   buildCertificate,
@@ -27,7 +27,7 @@ import type { ProfilesService } from "../profiles/profiles.service.js";
 import type { Profile } from "../profiles/profiles.types.js";
 
 import { recordFieldsOf, type CertificateRecord } from "./certificate-record.fns.js";
-import { insertCertificate } from "./certificate-rows.repo.js";
+import { hasSuccessor, insertCertificate } from "./certificate-rows.repo.js";
 import {
   resolveSans,
   resolveSubject,
@@ -307,7 +307,14 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     };
     // From here on `record` writes the failure entry itself if the write fails.
     attempt.isRecorded = true;
-    await audit.record(actor, spec, (trx) => insertCertificate(trx, record));
+    await audit.record(actor, spec, async (trx) => {
+      if (record.predecessorId !== null && (await hasSuccessor(trx, record.predecessorId))) {
+        throw conflict(`Certificate "${record.predecessorId}" was already renewed.`, [
+          { reason: "already_renewed" },
+        ]);
+      }
+      await insertCertificate(trx, record);
+    });
     return {
       id: record.id,
       projectId: record.projectId,

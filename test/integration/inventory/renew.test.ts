@@ -110,6 +110,21 @@ describe.each(DIALECTS)("certificate renewal (%s)", (dialect) => {
     expect(again.json().error.details[0]).toMatchObject({ reason: "already_renewed" });
   });
 
+  it("lets only one of two concurrent renewals of a certificate win", async () => {
+    const oldId = await issue({
+      subject: { common_name: "race.example.com" },
+      key_type: "ECDSA-P256",
+    });
+    const answers = await Promise.all([renew(oldId), renew(oldId), renew(oldId)]);
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses, answers.map((a) => a.body).join("\n")).toEqual([201, 409, 409]);
+    for (const lost of answers.filter((a) => a.statusCode === 409)) {
+      expect(lost.json().error.details[0]).toMatchObject({ reason: "already_renewed" });
+    }
+    const winner = answers.find((a) => a.statusCode === 201)!.json<{ id: string }>().id;
+    expect((await get(oldId)).successor_ids).toEqual([winner]);
+  });
+
   it("renews with the same key when asked, and keeps the key downloadable", async () => {
     const oldId = await issue({
       subject: { common_name: "same-key.example.com" },
