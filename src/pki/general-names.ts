@@ -165,6 +165,18 @@ export function classifySan(input: string): GeneralName {
   return normalizeGeneralName({ type: "dns", value });
 }
 
+/**
+ * The host of a URI SAN, without an IPv6 literal's brackets; null when the URI has none
+ * (`urn:…`) or is not a URL. RFC 5280 §4.2.1.10 constrains URIs by this host.
+ */
+export function uriHostOf(uri: string): string | null {
+  try {
+    return new URL(uri).hostname.replace(/^\[(.*)\]$/, "$1") || null;
+  } catch {
+    return null;
+  }
+}
+
 /** A typed name or a plain string, as the API accepts SANs. */
 export type SanInput = string | GeneralName;
 

@@ -1,5 +1,5 @@
 import type { NameConstraints, NameConstraintSubtree } from "../../pki/extensions.js";
-import type { GeneralName } from "../../pki/general-names.js";
+import { uriHostOf, type GeneralName } from "../../pki/general-names.js";
 import { parseCidr, parseIpAddress } from "../../pki/ip-address.js";
 import type { PolicyViolation } from "../profiles/profiles.types.js";
 
@@ -34,14 +34,6 @@ function ipWithin(address: string, cidr: string): boolean {
   return true;
 }
 
-function uriHost(uri: string): string | null {
-  try {
-    return new URL(uri).hostname.replace(/^\[(.*)\]$/, "$1") || null;
-  } catch {
-    return null;
-  }
-}
-
 function within(name: GeneralName, subtree: NameConstraintSubtree): boolean {
   switch (name.type) {
     case "dns":
@@ -51,7 +43,7 @@ function within(name: GeneralName, subtree: NameConstraintSubtree): boolean {
     case "ip":
       return ipWithin(name.value, subtree.value);
     case "uri": {
-      const host = uriHost(name.value);
+      const host = uriHostOf(name.value);
       return host !== null && hostWithin(host, subtree.value);
     }
   }

@@ -1,6 +1,8 @@
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
 
 import { AppError } from "../../lib/errors.js";
+import { uriHostOf } from "../../pki/general-names.js";
+import { allowlistMatcher } from "../identity/ip-allowlist.js";
 
 import type { PolicyViolation, Profile, ProjectPolicy } from "./profiles.types.js";
 
@@ -40,18 +42,6 @@ export function isAddressPattern(pattern: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** Whether the IP address `ip` lies in the address pattern `pattern` (see isAddressPattern). */
-export function addressAllowed(ip: string, pattern: string): boolean {
-  const family = isIP(ip);
-  const [address = "", prefix] = pattern.trim().split("/");
-  if (family === 0 || isIP(address) !== family) return false;
-  const type = family === 4 ? "ipv4" : "ipv6";
-  const list = new BlockList();
-  if (prefix === undefined) list.addAddress(address, type);
-  else list.addSubnet(address, Number(prefix), type);
-  return list.check(ip, type);
-}
-
 /**
  * What `allowed_domains` restricts, per SAN: DNS names; the domain of e-mail addresses; the host
  * of URIs (RFC 5280 §4.2.1.10 constrains URIs by their host too); IP addresses, which only
@@ -69,27 +59,22 @@ function policyNames(facts: IssuanceFacts): PolicyName[] {
     else if (san.type === "email") {
       names.push({ kind: "domain", value: san.value.slice(san.value.lastIndexOf("@") + 1) });
     } else if (san.type === "ip") names.push({ kind: "address", value: san.value });
-    else if (san.type === "uri") names.push(uriHost(san.value));
+    else if (san.type === "uri") names.push(uriName(san.value));
   }
   return names;
 }
 
-function uriHost(uri: string): PolicyName {
-  let host = "";
-  try {
-    host = new URL(uri).hostname;
-  } catch {
-    // Not a URL the WHATWG parser reads: no host to check.
-  }
-  if (host === "") return { kind: "hostless", value: uri };
-  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
-  return isIP(literal) ? { kind: "address", value: literal } : { kind: "domain", value: host };
+function uriName(uri: string): PolicyName {
+  const host = uriHostOf(uri);
+  if (host === null) return { kind: "hostless", value: uri };
+  return isIP(host) ? { kind: "address", value: host } : { kind: "domain", value: host };
 }
 
 function nameAllowed(name: PolicyName, patterns: readonly string[]): boolean {
   if (name.kind === "hostless") return false;
   if (name.kind === "address") {
-    return patterns.some((p) => isAddressPattern(p) && addressAllowed(name.value, p));
+    const addressPatterns = patterns.filter(isAddressPattern);
+    return addressPatterns.length > 0 && allowlistMatcher(addressPatterns)(name.value);
   }
   return patterns.some((p) => !isAddressPattern(p) && domainAllowed(name.value, p));
 }
