@@ -39,6 +39,10 @@ export const SIGN_OIDS = {
   ecdsaWithSha256: "1.2.840.10045.4.3.2",
   ecdsaWithSha384: "1.2.840.10045.4.3.3",
   ecdsaWithSha512: "1.2.840.10045.4.3.4",
+  /** BSI TR-03111 §5.2.1 ecdsa-plain-SHA*: the same signature, as r‖s instead of DER. */
+  ecdsaPlainSha256: "0.4.0.127.0.7.1.1.4.1.3",
+  ecdsaPlainSha384: "0.4.0.127.0.7.1.1.4.1.4",
+  ecdsaPlainSha512: "0.4.0.127.0.7.1.1.4.1.5",
 } as const;
 
 const MGF1 = "1.2.840.113549.1.1.8";
@@ -51,6 +55,27 @@ const IMPLIED_HASH: Record<string, { kind: "rsa-pkcs1" | "ecdsa"; hash: HashAlgo
   [SIGN_OIDS.ecdsaWithSha256]: { kind: "ecdsa", hash: "SHA-256" },
   [SIGN_OIDS.ecdsaWithSha384]: { kind: "ecdsa", hash: "SHA-384" },
   [SIGN_OIDS.ecdsaWithSha512]: { kind: "ecdsa", hash: "SHA-512" },
+  [SIGN_OIDS.ecdsaPlainSha256]: { kind: "ecdsa", hash: "SHA-256" },
+  [SIGN_OIDS.ecdsaPlainSha384]: { kind: "ecdsa", hash: "SHA-384" },
+  [SIGN_OIDS.ecdsaPlainSha512]: { kind: "ecdsa", hash: "SHA-512" },
+};
+
+const PLAIN_ECDSA = new Set<string>([
+  SIGN_OIDS.ecdsaPlainSha256,
+  SIGN_OIDS.ecdsaPlainSha384,
+  SIGN_OIDS.ecdsaPlainSha512,
+]);
+
+/** Whether `signAlgo` wants r‖s (BSI plain ECDSA, csc-api-v2.md §6.2) rather than DER. */
+export function isPlainEcdsa(signAlgo: string): boolean {
+  return PLAIN_ECDSA.has(signAlgo);
+}
+
+/** Octets of r and of s in r‖s form: the byte length of the curve order. */
+export const ECDSA_ORDER_BYTES: Partial<Record<KeyType, number>> = {
+  "ECDSA-P256": 32,
+  "ECDSA-P384": 48,
+  "ECDSA-P521": 66,
 };
 
 export const RSA_ALGORITHMS: readonly string[] = [
@@ -65,6 +90,9 @@ export const EC_ALGORITHMS: readonly string[] = [
   SIGN_OIDS.ecdsaWithSha256,
   SIGN_OIDS.ecdsaWithSha384,
   SIGN_OIDS.ecdsaWithSha512,
+  SIGN_OIDS.ecdsaPlainSha256,
+  SIGN_OIDS.ecdsaPlainSha384,
+  SIGN_OIDS.ecdsaPlainSha512,
 ];
 
 /** The `key.algo` a key of this type can offer (§6.1); Ed25519 cannot sign a digest. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 
+import { ecdsaDerToRaw } from "../../keys/ecdsa-der.js";
 import { KeyStoreError } from "../../keys/errors.js";
 import type { KeyStoreRegistry } from "../../keys/key-store-registry.js";
 import type { Clock } from "../../lib/clock.js";
@@ -10,7 +11,13 @@ import type { AuditService } from "../audit/audit.service.js";
 import { verifyPassword } from "../identity/passwords.js";
 import { sha256Hex } from "../identity/tokens.js";
 
-import { digestLength, requireHashOid, schemeFor } from "./algorithms.fns.js";
+import {
+  digestLength,
+  ECDSA_ORDER_BYTES,
+  isPlainEcdsa,
+  requireHashOid,
+  schemeFor,
+} from "./algorithms.fns.js";
 import type { CscAuthentication } from "./csc-auth.service.js";
 import { cscError, invalidParameter, invalidRequest, missingString } from "./csc-errors.js";
 import * as repo from "./csc.repo.js";
@@ -356,20 +363,22 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
     }
 
     const store = keys.forKeyRef(credential.keyRef);
-    const signatures = await store.signDigests(credential.keyRef, input.hashes, scheme).catch((error: unknown) => {
-      if (error instanceof KeyStoreError && error.code === "invalid_digest") {
-        throw invalidRequest("Invalid digest value length");
-      }
-      if (error instanceof KeyStoreError && error.code === "backend_unavailable") {
-        // The HSM holding this key is not configured or failed: retry later, not a bad request.
-        throw cscError(
-          "temporarily_unavailable",
-          "The key store of this credential is unavailable",
-          503,
-        );
-      }
-      throw error;
-    });
+    const signatures = await store
+      .signDigests(credential.keyRef, input.hashes, scheme)
+      .catch((error: unknown) => {
+        if (error instanceof KeyStoreError && error.code === "invalid_digest") {
+          throw invalidRequest("Invalid digest value length");
+        }
+        if (error instanceof KeyStoreError && error.code === "backend_unavailable") {
+          // The HSM holding this key is not configured or failed: retry later, not a bad request.
+          throw cscError(
+            "temporarily_unavailable",
+            "The key store of this credential is unavailable",
+            503,
+          );
+        }
+        throw error;
+      });
 
     const spec = {
       action: "signing_credential.sign",
@@ -394,7 +403,10 @@ export function createCscSigningService(deps: CscSigningServiceDeps) {
         throw invalidParameter("SAD");
       }
     });
-    return signatures;
+    if (!isPlainEcdsa(input.signAlgo)) return signatures;
+    // BSI plain ECDSA: r‖s, each left-padded to the order length (csc-api-v2.md §6.2).
+    const orderBytes = ECDSA_ORDER_BYTES[credential.keyType]!;
+    return signatures.map((der) => ecdsaDerToRaw(der, orderBytes));
   }
 
   return { listCredentials, describeCredential, authorize, extendTransaction, signHash };

@@ -13,6 +13,7 @@ import {
   createOpensslCa,
   csc,
   loginCsc,
+  opensslDerFromPlain,
   opensslVerifies,
   recoveredDigestInfo,
   signer,
@@ -34,6 +35,8 @@ interface Case {
   request: Record<string, unknown>;
   /** `openssl pkeyutl -verify` options that must accept the signature. */
   verify: string[];
+  /** BSI plain ECDSA: the answer is r‖s, not DER. */
+  isPlain?: boolean;
 }
 
 function rsaCases(): Case[] {
@@ -75,7 +78,7 @@ function rsaCases(): Case[] {
 }
 
 function ecCases(): Case[] {
-  return (
+  const der = (
     [
       ["sha256", OID.ecdsaWithSha256],
       ["sha384", OID.ecdsaWithSha384],
@@ -87,7 +90,27 @@ function ecCases(): Case[] {
     request: { signAlgo: oid },
     verify: ["-pkeyopt", `digest:${hash}`],
   }));
+  const plain = (
+    [
+      ["sha256", OID.ecdsaPlainSha256],
+      ["sha384", OID.ecdsaPlainSha384],
+      ["sha512", OID.ecdsaPlainSha512],
+    ] as const
+  ).map(([hash, oid]) => ({
+    name: `${oid} (ECDSA, ${hash}, plain r||s)`,
+    hash,
+    request: { signAlgo: oid },
+    verify: ["-pkeyopt", `digest:${hash}`],
+    isPlain: true,
+  }));
+  return [...der, ...plain];
 }
+
+const ORDER_BYTES: Record<string, number> = {
+  "ECDSA-P256": 32,
+  "ECDSA-P384": 48,
+  "ECDSA-P521": 66,
+};
 
 describe.each(DIALECTS)("signHash algorithms, checked with OpenSSL (%s)", (dialect) => {
   let t: TestApp;
@@ -142,10 +165,15 @@ describe.each(DIALECTS)("signHash algorithms, checked with OpenSSL (%s)", (diale
     const digest = randomBytes(LENGTH[c.hash]);
     const response = await signOne(keyType, digest, c.request);
     expect(response.statusCode, response.body).toBe(200);
-    const signature = Buffer.from(
+    let signature: Buffer = Buffer.from(
       response.json<{ signatures: string[] }>().signatures[0]!,
       "base64",
     );
+    if (c.isPlain) {
+      // r‖s, each exactly the order length (BSI TR-03111 §5.2.1); OpenSSL checks it as DER.
+      expect(signature).toHaveLength(2 * ORDER_BYTES[keyType]!);
+      signature = await opensslDerFromPlain(signature);
+    }
     const certificate = credentials[keyType]!.certificate;
     expect(await opensslVerifies(certificate, digest, signature, c.verify)).toBe(true);
     // The digest was signed as given: over its own hash the signature does not verify (§6.3).

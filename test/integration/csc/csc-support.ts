@@ -23,6 +23,9 @@ export const OID = {
   ecdsaWithSha256: "1.2.840.10045.4.3.2",
   ecdsaWithSha384: "1.2.840.10045.4.3.3",
   ecdsaWithSha512: "1.2.840.10045.4.3.4",
+  ecdsaPlainSha256: "0.4.0.127.0.7.1.1.4.1.3",
+  ecdsaPlainSha384: "0.4.0.127.0.7.1.1.4.1.4",
+  ecdsaPlainSha512: "0.4.0.127.0.7.1.1.4.1.5",
 } as const;
 
 /**
@@ -213,6 +216,33 @@ export async function opensslVerifies(
       () => false,
     );
   });
+}
+
+/**
+ * A plain r‖s ECDSA signature (BSI TR-03111) as DER `Ecdsa-Sig-Value`, built by OpenSSL's own
+ * `asn1parse -genconf` from the two halves, so `pkeyutl -verify` can check it.
+ */
+export async function opensslDerFromPlain(plain: Buffer): Promise<Buffer> {
+  const half = plain.length / 2;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "certsmith-csc-plain-"));
+  try {
+    const conf = path.join(dir, "sig.cnf");
+    writeFileSync(
+      conf,
+      [
+        "asn1=SEQUENCE:sig",
+        "[sig]",
+        `r=INTEGER:0x${plain.subarray(0, half).toString("hex")}`,
+        `s=INTEGER:0x${plain.subarray(half).toString("hex")}`,
+        "",
+      ].join("\n"),
+    );
+    const out = path.join(dir, "sig.der");
+    await run("openssl", ["asn1parse", "-genconf", conf, "-out", out, "-noout"]);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** What `pkeyutl -verifyrecover` finds inside a PKCS#1 v1.5 signature: the DigestInfo. */
