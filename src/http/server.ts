@@ -26,6 +26,10 @@ import { registerOpenApi } from "./openapi.js";
 import { registerAccessControl, type RouteAccessEntry } from "./plugins/access-control.js";
 import { registerNativeErrorHandler } from "./plugins/error-handler.js";
 import { registerIdempotency } from "./plugins/idempotency.js";
+import {
+  createLazySchemaCompilers,
+  trackLazySchemaCompilers,
+} from "./plugins/lazy-schema-compilers.js";
 import { registerHttpMetrics } from "./plugins/metrics.js";
 import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
@@ -96,6 +100,7 @@ export interface ServerDeps {
  * (STYLE.md §1: app/server split), so tests run the real server without a port.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const schemaCompilers = createLazySchemaCompilers();
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: requestIdFor,
@@ -113,7 +118,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         allErrors: false,
       },
     },
+    // Each route's validators and serializers compile on its first request, not at ready().
+    schemaController: { compilersFactory: schemaCompilers.compilersFactory },
   });
+  trackLazySchemaCompilers(app, schemaCompilers);
 
   // JSON only (seed 004 §04): the only body parser at the root is JSON, so any other content type
   // with a body is a 415. An empty body is "no body" (actions like POST …/revoke need none).
