@@ -1,29 +1,34 @@
 /**
  * Where cold start and idle memory go, phase by phase, in a plain `node` child process that does
  * what `certsmith serve` does, timing each step (process.hrtime) and reading its RSS:
- *   startup_imports      — loading dist/app/create-app.js and everything it imports;
+ *   startup_imports      — loading createApp and everything it imports, from a bundle made the way
+ *                          `npm run build` bundles dist/main.js (scripts/bundle.mjs);
  *   startup_create_app   — createApp(): open the store, run migrations, build services and routes;
  *   startup_listen       — listen(): Fastify's ready (schema compilation, plugins) and bind;
  *   startup_first_health — the first GET /health over HTTP.
  * Each figure has the time in ms and the RSS after the phase in MiB (median of CERTSMITH_BENCH_RUNS
  * runs, fresh storage each). Use it with cold-start.ts and idle-rss.ts to see which phase to fix.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 
 import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
 import { emit, envInteger, median, note, round } from "./support/emit.js";
 import { ensureBuilt, REPO_ROOT } from "./support/server-process.js";
 
 const RUNS = envInteger("CERTSMITH_BENCH_RUNS", 5);
+const APP_ENTRY = path.join(REPO_ROOT, "dist", "startup-phases-entry.js");
+const APP_BUNDLE = path.join(REPO_ROOT, "dist", "startup-phases-app.js");
 const PHASES = ["imports", "create_app", "listen", "first_health"] as const;
 type Phase = (typeof PHASES)[number];
 type Sample = Record<Phase, { ms: number; rssMiB: number }>;
 
-// Runs in the child, an ES module given on the command line; the dist/ path comes in argv.
+// Runs in the child, an ES module given on the command line; the app bundle's path comes in argv.
 const CHILD = `
 const started = process.hrtime.bigint();
 const rss = () => process.memoryUsage().rss / 1048576;
-const [dist, dataDir, databaseUrl] = process.argv.slice(1);
+const [appBundle, dataDir, databaseUrl] = process.argv.slice(1);
 const sample = {};
 let last = started;
 const mark = (phase) => {
@@ -31,9 +36,7 @@ const mark = (phase) => {
   sample[phase] = { ms: Number(now - last) / 1e6, rssMiB: rss() };
   last = now;
 };
-const { createApp } = await import(dist + "/app/create-app.js");
-const { loadConfig } = await import(dist + "/config/load.js");
-const { createLogger } = await import(dist + "/app/logger.js");
+const { createApp, loadConfig, createLogger } = await import(appBundle);
 mark("imports");
 const config = loadConfig({
   flags: { "data-dir": dataDir, "database-url": databaseUrl, port: "0" },
@@ -61,14 +64,7 @@ function runOnce(storage: ServerStorage): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        CHILD,
-        `${REPO_ROOT}dist`,
-        storage.dataDir,
-        storage.databaseUrl,
-      ],
+      ["--input-type=module", "-e", CHILD, APP_BUNDLE, storage.dataDir, storage.databaseUrl],
       { cwd: storage.dataDir, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";
@@ -83,7 +79,26 @@ function runOnce(storage: ServerStorage): Promise<Sample> {
   });
 }
 
+/** What the child imports, bundled like dist/main.js so that loading it costs what serve's does. */
+function bundleApp(): void {
+  writeFileSync(
+    APP_ENTRY,
+    [
+      'export { createApp } from "./app/create-app.js";',
+      'export { loadConfig } from "./config/load.js";',
+      'export { createLogger } from "./app/logger.js";',
+      "",
+    ].join("\n"),
+  );
+  const bundler = path.join(REPO_ROOT, "scripts", "bundle.mjs");
+  const result = spawnSync(process.execPath, [bundler, APP_ENTRY, APP_BUNDLE], {
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new Error("bundling the phase child's imports failed");
+}
+
 ensureBuilt();
+bundleApp();
 for (const database of benchDatabases()) {
   const storage = await storageFor(database);
   try {

@@ -1,0 +1,69 @@
+// Bundles the compiled server (tsc's dist/main.js and everything it imports) into one ES module,
+// dist/main.js, so `certsmith serve` starts without resolving and compiling ~1,000 separate
+// module files: on Node 20 that alone took about half of the cold start (issue 2: ≤ 1 s).
+//
+// Only pure-JavaScript packages made of many small ES modules are inlined (INLINED); every other
+// package stays an ordinary import from node_modules: native addons (better-sqlite3, pkcs11js),
+// packages that find files or start workers beside their own code (pino's transports, Swagger
+// UI's assets), and CommonJS packages, which Node loads quickly already.
+//
+// `node scripts/bundle.mjs` after `tsc -p tsconfig.build.json` (`npm run build` runs both);
+// `node scripts/bundle.mjs ENTRY OUTFILE` bundles another file of dist/ the same way (the
+// startup-phases bench times its child's imports on such a bundle).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+import { build } from "esbuild";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Packages inlined into the bundle; each was hundreds of ES module files (typebox ~370, kysely ~260). */
+const INLINED = new Set(["typebox", "kysely"]);
+
+function packageName(specifier) {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/**
+ * esbuild options for a bundle of `entry` (a file of dist/) written to `outfile`; the output must
+ * sit inside the repository so that the packages left external resolve from its node_modules.
+ */
+function bundleOptions(entry, outfile) {
+  const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+  return {
+    entryPoints: [entry],
+    outfile,
+    allowOverwrite: true,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    // Names stay readable in stack traces and logs; the bundle is loaded, not downloaded.
+    minify: false,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "certsmith-externals",
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path.startsWith("node:")) return { path: args.path, external: true };
+            return INLINED.has(packageName(args.path)) ? undefined : { external: true };
+          });
+          // app/version.js reads ../../package.json beside itself, which a bundle is not: the
+          // bundle carries the version it was built from.
+          pluginBuild.onLoad({ filter: /[\\/]dist[\\/]app[\\/]version\.js$/ }, () => ({
+            contents: `export const VERSION = ${JSON.stringify(version)};\n`,
+            loader: "js",
+          }));
+        },
+      },
+    ],
+  };
+}
+
+const main = path.join(REPO_ROOT, "dist", "main.js");
+const [entry = main, outfile = entry] = process.argv.slice(2);
+await build(bundleOptions(path.resolve(entry), path.resolve(outfile)));
