@@ -19,7 +19,8 @@ import { ensureBuilt, REPO_ROOT } from "./support/server-process.js";
 
 const RUNS = envInteger("CERTSMITH_BENCH_RUNS", 5);
 const APP_ENTRY = path.join(REPO_ROOT, "dist", "startup-phases-entry.js");
-const APP_BUNDLE = path.join(REPO_ROOT, "dist", "startup-phases-app.js");
+const APP_BUNDLE_NAME = "startup-phases-app";
+const APP_BUNDLE = path.join(REPO_ROOT, "dist", `${APP_BUNDLE_NAME}.js`);
 const PHASES = ["imports", "create_app", "listen", "first_health"] as const;
 type Phase = (typeof PHASES)[number];
 type Sample = Record<Phase, { ms: number; rssMiB: number }>;
@@ -91,7 +92,7 @@ function bundleApp(): void {
     ].join("\n"),
   );
   const bundler = path.join(REPO_ROOT, "scripts", "bundle.mjs");
-  const result = spawnSync(process.execPath, [bundler, APP_ENTRY, APP_BUNDLE], {
+  const result = spawnSync(process.execPath, [bundler, APP_ENTRY, APP_BUNDLE_NAME], {
     stdio: "inherit",
   });
   if (result.status !== 0) throw new Error("bundling the phase child's imports failed");

@@ -1,6 +1,7 @@
 // Bundles the compiled server (tsc's dist/main.js and everything it imports) into one ES module,
-// dist/main.js, so `certsmith serve` starts without resolving and compiling ~1,000 separate
-// module files: on Node 20 that alone took about half of the cold start (issue 2: ≤ 1 s).
+// dist/main.js, plus chunks for what it imports on demand, so `certsmith serve` starts without
+// resolving and compiling ~1,000 separate module files: on Node 20 that alone took about half of
+// the cold start (issue 2: ≤ 1 s).
 //
 // Only pure-JavaScript packages made of many small ES modules are inlined (INLINED); every other
 // package stays an ordinary import from node_modules: native addons (better-sqlite3, pkcs11js),
@@ -8,9 +9,9 @@
 // UI's assets), and CommonJS packages, which Node loads quickly already.
 //
 // `node scripts/bundle.mjs` after `tsc -p tsconfig.build.json` (`npm run build` runs both);
-// `node scripts/bundle.mjs ENTRY OUTFILE` bundles another file of dist/ the same way (the
-// startup-phases bench times its child's imports on such a bundle).
-import { readFileSync } from "node:fs";
+// `node scripts/bundle.mjs ENTRY NAME` bundles another file of dist/ the same way into
+// dist/NAME.js (the startup-phases bench times its child's imports on such a bundle).
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = path.join(REPO_ROOT, "dist");
 
 /** Packages inlined into the bundle; each was hundreds of ES module files (typebox ~370, kysely ~260). */
 const INLINED = new Set(["typebox", "kysely"]);
@@ -28,14 +30,19 @@ function packageName(specifier) {
 }
 
 /**
- * esbuild options for a bundle of `entry` (a file of dist/) written to `outfile`; the output must
- * sit inside the repository so that the packages left external resolve from its node_modules.
+ * esbuild options for a bundle of `entry` (a file of dist/) written to dist/NAME.js. What the code
+ * loads with `import()` (the serve and setup commands, Cisco's ITL builders) goes to chunks in
+ * dist/chunks/NAME/, loaded when first imported; without splitting, esbuild would hoist the
+ * packages those import to the top of the bundle and load them at start. Output stays inside the
+ * repository so that the packages left external resolve from its node_modules.
  */
-function bundleOptions(entry, outfile) {
+function bundleOptions(entry, name) {
   const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
   return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [{ in: entry, out: name }],
+    outdir: DIST,
+    chunkNames: `chunks/${name}/[name]-[hash]`,
+    splitting: true,
     allowOverwrite: true,
     bundle: true,
     platform: "node",
@@ -64,6 +71,7 @@ function bundleOptions(entry, outfile) {
   };
 }
 
-const main = path.join(REPO_ROOT, "dist", "main.js");
-const [entry = main, outfile = entry] = process.argv.slice(2);
-await build(bundleOptions(path.resolve(entry), path.resolve(outfile)));
+const [entry = path.join(DIST, "main.js"), name = "main"] = process.argv.slice(2);
+// Chunks of an earlier build have other hashes: nothing may load them any more.
+rmSync(path.join(DIST, "chunks", name), { recursive: true, force: true });
+await build(bundleOptions(path.resolve(entry), name));

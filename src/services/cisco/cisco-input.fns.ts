@@ -4,12 +4,11 @@ import { validationFailed } from "../../lib/errors.js";
 import { parseCertificates, type CertificateInfo } from "../../pki/certificate-info.js";
 import { isCapfDeviceName } from "../../pki/cisco-wire/index.js";
 import { isPkiError, toAppError } from "../../pki/errors.js";
-import {
-  isItlError,
-  itlErrorToAppError,
-  recordRolesOf,
-  type ItlRole,
-} from "../../pki/itl/index.js";
+// The ITL modules that parse certificates (pkijs) load on first use (files.service.ts): only the
+// light ones are imported here.
+import { itlErrorToAppError } from "../../pki/itl/itl-app-error.js";
+import { isItlError } from "../../pki/itl/itl-errors.js";
+import { recordRolesOf, type ItlRole } from "../../pki/itl/roles.js";
 
 import {
   DEVICE_CURVES,

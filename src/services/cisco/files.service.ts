@@ -1,14 +1,7 @@
 import type { Clock } from "../../lib/clock.js";
 import { notFound } from "../../lib/errors.js";
 import { parseCertificate } from "../../pki/certificate-info.js";
-import {
-  buildEncryptedConfig,
-  buildItlFile,
-  itlEntriesFor,
-  type ItlDigest,
-  type ItlEntry,
-  type SignerVersion,
-} from "../../pki/itl/index.js";
+import type { ItlDigest, ItlEntry, SignerVersion } from "../../pki/itl/index.js";
 import type { Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import type { AuditService } from "../audit/audit.service.js";
@@ -19,6 +12,12 @@ import * as devicesRepo from "./devices.repo.js";
 import { checkPemSigner, type PemSignerInput } from "./signer-key.fns.js";
 import type { SignersService } from "./signers.service.js";
 import type { TrustService } from "./trust.service.js";
+
+/**
+ * The ITL and signed-file builders, loaded on first use: they bring pkijs and asn1js (~100 ms and
+ * several MiB at start-up, issue 2), which only deployments that serve Cisco phones need.
+ */
+const loadItl = () => import("../../pki/itl/index.js");
 
 export interface FilesServiceDeps {
   db: Db;
@@ -85,6 +84,7 @@ export function createFilesService(deps: FilesServiceDeps) {
       },
     };
     return audited(actor, spec, async () => {
+      const { buildItlFile, itlEntriesFor } = await loadItl();
       const certificates = input.certificates.map((entry, index) => ({
         certificate: singleCertificate(entry.pem, `certificates[${index}].pem`).der,
         roles: entry.roles,
@@ -132,6 +132,7 @@ export function createFilesService(deps: FilesServiceDeps) {
       }
       deviceId = record.device.id;
       const tftp = await signers.requireSigner(projectId, "tftp");
+      const { buildEncryptedConfig } = await loadItl();
       return buildEncryptedConfig({
         signer: tftp.signer,
         signerCertificate: tftp.certificateDer,
@@ -165,6 +166,7 @@ export function createFilesService(deps: FilesServiceDeps) {
     const sast = await signers.projectSigner(projectId, "sast");
     if (!sast) return null;
     const entries = await trust.allEntries(projectId);
+    const { buildItlFile, itlEntriesFor } = await loadItl();
     const itlEntries: ItlEntry[] = itlEntriesFor(
       entries.map((entry) => ({ certificate: entry.certificateDer, roles: entry.roles })),
     );
