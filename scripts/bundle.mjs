@@ -20,6 +20,7 @@ import { build } from "esbuild";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(REPO_ROOT, "dist");
+const BUNDLE_MARK = "// Bundled by scripts/bundle.mjs from tsc's output.";
 
 /** Packages inlined into the bundle; each was hundreds of ES module files (typebox ~370, kysely ~260). */
 const INLINED = new Set(["typebox", "kysely"]);
@@ -48,9 +49,13 @@ function bundleOptions(entry, name) {
     platform: "node",
     target: "node20",
     format: "esm",
-    // Names stay readable in stack traces and logs; the bundle is loaded, not downloaded.
-    minify: false,
+    // No comments or indentation: V8 keeps each module's source in memory, as two bytes a
+    // character once a comment holds one non-Latin-1 character ("…"), and parses all of it.
+    // Names are kept, so stack traces stay readable; the .map files give the positions.
+    minifyWhitespace: true,
+    sourcemap: "linked",
     logLevel: "warning",
+    banner: { js: BUNDLE_MARK },
     plugins: [
       {
         name: "certsmith-externals",
@@ -72,6 +77,11 @@ function bundleOptions(entry, name) {
 }
 
 const [entry = path.join(DIST, "main.js"), name = "main"] = process.argv.slice(2);
+// dist/main.js is bundled in place, so only tsc's version of it can be bundled.
+if (readFileSync(entry, "utf8").includes(BUNDLE_MARK)) {
+  process.stderr.write(`${entry} is a bundle already: run "npm run build" (tsc, then this)\n`);
+  process.exit(1);
+}
 // Chunks of an earlier build have other hashes: nothing may load them any more.
 rmSync(path.join(DIST, "chunks", name), { recursive: true, force: true });
 await build(bundleOptions(path.resolve(entry), name));
