@@ -14,6 +14,22 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The built server: what `npm start` and the package's `certsmith` bin run. */
 export const MAIN_JS = path.join(REPO_ROOT, "dist", "main.js");
 
+/**
+ * The V8 options `npm start` gives node (package.json `scripts.start`: `node OPTIONS dist/main.js
+ * serve`), so the figures are for the process an operator runs.
+ */
+export function nodeOptionsOfStart(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const words = manifest.scripts.start.trim().split(/\s+/);
+  const main = words.indexOf("dist/main.js");
+  if (words[0] !== "node" || main < 0) {
+    throw new Error(`package.json scripts.start is not "node [OPTIONS] dist/main.js …"`);
+  }
+  return words.slice(1, main);
+}
+
 function newestSourceMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -62,7 +78,7 @@ const POLL_INTERVAL_MS = 5;
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Spawns `node dist/main.js serve` on a free loopback port with the given storage, and resolves
+ * Spawns `node [OPTIONS] dist/main.js serve` (OPTIONS as in `npm start`) on a free loopback port with the given storage, and resolves
  * once /health answers 200. The log goes to a file, not a pipe, so reading it costs the bench
  * process nothing while the server is under load.
  */
@@ -76,6 +92,7 @@ export async function startServer(
   const logFile = path.join(storage.dataDir, "server.log");
   const logFd = openSync(logFile, "a");
   const args = [
+    ...nodeOptionsOfStart(),
     MAIN_JS,
     "serve",
     "--port",
