@@ -39,5 +39,7 @@ echo "==> typecheck"
 npm run --silent typecheck
 echo "==> build"
 npm run --silent build
+echo "==> smoke test of the built server (what npm start runs)"
+node scripts/smoke-dist.mjs
 echo "==> tests (SQLite and PostgreSQL)"
 npm test
