@@ -3,7 +3,6 @@ import type { Clock } from "../lib/clock.js";
 
 import { createKeyStoreRegistry, type KeyStoreRegistry } from "./key-store-registry.js";
 import type { KeyStore } from "./key-store.js";
-import { openPkcs11KeyStore } from "./pkcs11/pkcs11-key-store.js";
 import type { SoftwareKeyRepository } from "./software/software-key-repository.js";
 import { openSoftwareKeyStore } from "./software/software-key-store.js";
 
@@ -33,7 +32,11 @@ export async function openKeyStores(
         ...(deps.clock ? { clock: deps.clock } : {}),
       }),
     );
-    if (config.pkcs11) stores.push(openPkcs11KeyStore(config.pkcs11));
+    if (config.pkcs11) {
+      // Loaded only when configured: pkcs11js is a native module most deployments never need.
+      const { openPkcs11KeyStore } = await import("./pkcs11/pkcs11-key-store.js");
+      stores.push(openPkcs11KeyStore(config.pkcs11));
+    }
     return createKeyStoreRegistry(stores, config.defaultBackend);
   } catch (error) {
     await Promise.allSettled(stores.map((store) => store.close()));
