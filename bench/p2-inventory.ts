@@ -82,6 +82,8 @@ function generatorSql(database: BenchDatabase, from: number, to: number) {
       : `printf('%0${width}x', i * 2654435761 + ${salt})`;
   const der = pg ? `decode('3003020101', 'hex')` : `x'3003020101'`;
   const cn = `'host-' || i || '.svc' || (i % 1000) || '.example.com'`;
+  const expiresAt = `${NOW - 30 * DAY} + ((i * 7919) % 430) * ${DAY} + (i % 86400) * 1000`;
+  const createdAt = `${NOW - 2 * 365 * DAY} + i * 60`;
   const pick = (list: string[]) =>
     `CASE i % ${list.length} ${list.map((v, k) => `WHEN ${k} THEN '${v}'`).join(" ")} END`;
   const select = `
@@ -97,9 +99,9 @@ function generatorSql(database: BenchDatabase, from: number, to: number) {
       ${hex(32, 1)}, ${hex(64, 2)}, ${hex(40, 3)},
       'ECDSA-P256', 256,
       ${NOW - 400 * DAY} + i * 1000,
-      ${NOW - 30 * DAY} + ((i * 7919) % 430) * ${DAY} + (i % 86400) * 1000,
+      ${expiresAt},
       ${der}, '', NULL, 0, NULL, NULL, NULL, NULL, 'bench',
-      ${NOW - 2 * 365 * DAY} + i * 60, ${NOW - 2 * 365 * DAY} + i * 60
+      ${createdAt}, ${createdAt}
     FROM seq`;
   const seq = pg
     ? `seq AS (SELECT generate_series(${from}::bigint, ${to}::bigint) AS i)`
@@ -111,8 +113,11 @@ function generatorSql(database: BenchDatabase, from: number, to: number) {
     created_by, created_at, updated_at)`;
   return {
     certificates: `INSERT INTO certificates ${columns} WITH ${seq} ${select}`,
-    names: `INSERT INTO certificate_names (certificate_id, project_id, name)
-      WITH ${seq} SELECT 'cert_' || ${pad(14)}, '${PROJECT}', ${cn} FROM seq`,
+    // The same name, sort keys and id as the certificate row (as insertCertificate writes them).
+    names: `INSERT INTO certificate_names
+        (certificate_id, project_id, name, created_at, expires_at, common_name)
+      WITH ${seq} SELECT 'cert_' || ${pad(14)}, '${PROJECT}', ${cn}, ${createdAt}, ${expiresAt}, ${cn}
+      FROM seq`,
   };
 }
 

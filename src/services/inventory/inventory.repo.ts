@@ -263,6 +263,54 @@ function queryCondition(eb: Eb, db: Db, projectId: string, q: string): Expressio
   return eb("c.id", "in", byName.union(byHex));
 }
 
+/**
+ * The search box case: a name prefix and nothing else. A prefix can match thousands of
+ * certificates (`host-1` at 10M rows: 1.1M of them); the page is then chosen from
+ * certificate_names_search_idx alone — matching names with their certificate's sort key,
+ * de-duplicated, resumed after the cursor, in page order — and only those ids are read from
+ * `certificates`. Serials and fingerprints (a hex `q`) and other filters take the general path.
+ */
+function namePageIds(
+  db: Db,
+  projectId: string,
+  filter: CertificateFilter,
+  spec: KeysetSpec,
+  limit: number,
+  cursor: string | undefined,
+) {
+  const q = filter.q?.trim() ?? "";
+  const isNameOnly =
+    q !== "" &&
+    hexQuery(q) === null &&
+    spec.column !== null &&
+    !filter.statuses?.length &&
+    filter.expiringWithinDays === undefined &&
+    !filter.issuerTypes?.length &&
+    !filter.caIds?.length &&
+    !filter.profileIds?.length;
+  if (!isNameOnly) return null;
+  const name = q.toLowerCase();
+  // certificate_names carries the same sort keys under the same column names.
+  const names: KeysetSpec = {
+    ...spec,
+    column: spec.column!.replace(/^c\./, "n."),
+    idColumn: "n.certificate_id",
+  };
+  let page = db
+    .selectFrom("certificate_names as n")
+    .select(["n.certificate_id", sql.ref(names.column!).as("sort_key")])
+    .distinct()
+    .where("n.project_id", "=", projectId)
+    .where("n.name", ">=", name)
+    .where("n.name", "<", name + MAX_CHAR);
+  const after = keysetWhere(names, cursor);
+  if (after) page = page.where(after);
+  for (const { column, direction } of keysetOrder(names)) {
+    page = page.orderBy(sql.ref(column), direction);
+  }
+  return db.selectFrom(page.limit(limit + 1).as("page")).select("page.certificate_id");
+}
+
 export async function listCertificates(
   db: Db,
   projectId: string,
@@ -290,7 +338,10 @@ export async function listCertificates(
     query = query.where("c.issuer_type", "in", [...filter.issuerTypes]);
   if (filter.caIds?.length) query = query.where("c.ca_id", "in", [...filter.caIds]);
   if (filter.profileIds?.length) query = query.where("c.profile_id", "in", [...filter.profileIds]);
-  if (filter.q !== undefined && filter.q.trim() !== "") {
+  const namePage = namePageIds(db, projectId, filter, spec, limit, cursor);
+  if (namePage) {
+    query = query.where("c.id", "in", namePage);
+  } else if (filter.q !== undefined && filter.q.trim() !== "") {
     const q = filter.q;
     query = query.where((eb) => queryCondition(eb, db, projectId, q));
   }

@@ -52,7 +52,14 @@ export async function insertCertificate(db: Db, record: CertificateRecord): Prom
     await db
       .insertInto("certificate_names")
       .values(
-        names.map((name) => ({ certificate_id: record.id, project_id: record.projectId, name })),
+        names.map((name) => ({
+          certificate_id: record.id,
+          project_id: record.projectId,
+          name,
+          created_at: record.createdAt.getTime(),
+          expires_at: record.expiresAt.getTime(),
+          common_name: record.commonName,
+        })),
       )
       .execute();
   }

@@ -9,7 +9,7 @@ import * as m20261123100000 from "./20261123100000_pki.js";
 import * as m20261123110000 from "./20261123110000_revocation.js";
 import * as m20261123120000 from "./20261123120000_cisco.js";
 import * as m20261123130000 from "./20261123130000_csc.js";
-import * as m20261123150000 from "./20261123150000_names_collation.js";
+import * as m20261123150000 from "./20261123150000_certificate_names_search.js";
 
 /**
  * Every migration, by sortable UTC timestamp name. Listed statically (not read from disk) so the
@@ -25,5 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "20261123110000_revocation": m20261123110000,
   "20261123120000_cisco": m20261123120000,
   "20261123130000_csc": m20261123130000,
-  "20261123150000_names_collation": m20261123150000,
+  "20261123150000_certificate_names_search": m20261123150000,
 };

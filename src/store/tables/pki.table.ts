@@ -118,9 +118,16 @@ export interface CertificatesTable {
   updated_at: number;
 }
 
-/** Lower-cased CN and SAN values of each certificate, for `q` lookups by name. */
+/**
+ * Lower-cased CN and SAN values of each certificate, for `q` lookups by name, with the
+ * certificate's sort keys (fixed for its life) so a page of matches comes from one index.
+ */
 export interface CertificateNamesTable {
   certificate_id: string;
   project_id: string;
   name: string;
+  /** Copies of certificates.created_at, expires_at and common_name; null only before backfill. */
+  created_at: number | null;
+  expires_at: number | null;
+  common_name: string | null;
 }
