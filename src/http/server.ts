@@ -40,6 +40,8 @@ import { ciscoProvisioningRoutes } from "./routes/compat/cisco-provisioning.js";
 import { ciscoTvsRoutes } from "./routes/compat/cisco-tvs.js";
 import { sectrailRoutes } from "./routes/compat/sectrail.js";
 import { cscRoutes } from "./routes/csc/csc-scope.js";
+import { createOcspExchange } from "./routes/ocsp-exchange.js";
+import { ocspServerFactory } from "./routes/ocsp-fast-path.js";
 import { ocspRoutes } from "./routes/ocsp.js";
 import { pkiPublicationRoutes } from "./routes/pki-publication.js";
 import { systemRoutes } from "./routes/system.js";
@@ -101,7 +103,14 @@ export interface ServerDeps {
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const schemaCompilers = createLazySchemaCompilers();
+  const ocsp = createOcspExchange({
+    revocation: deps.services.revocation,
+    clock: deps.clock,
+    registry: deps.registry,
+  });
   const app = Fastify({
+    // OCSP requests skip Fastify's hooks on a listening server (routes/ocsp-fast-path.ts).
+    serverFactory: ocspServerFactory({ exchange: ocsp, logger: deps.logger }),
     loggerInstance: deps.logger,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -174,7 +183,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   policyRoutes(app, { profiles: services.profiles });
   certificateIssueRoutes(app, { issuance: services.issuance });
   pkiPublicationRoutes(app, { revocation: services.revocation, clock: deps.clock });
-  await ocspRoutes(app, { revocation: services.revocation, clock: deps.clock });
+  await ocspRoutes(app, { exchange: ocsp });
   const ciscoCompat = {
     cisco: services.cisco,
     health: services.health,

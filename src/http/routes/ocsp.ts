@@ -1,21 +1,18 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type, type Static } from "typebox";
 
-import type { Clock } from "../../lib/clock.js";
-import {
-  decodeOcspGetRequest,
-  isRevocationError,
-  ocspErrorResponse,
-} from "../../pki/revocation/index.js";
-import type { OcspAnswer } from "../../services/revocation/ocsp.service.js";
-import type { RevocationService } from "../../services/revocation/revocation.service.js";
 import { toAppError } from "../errors.js";
 import { logFailure } from "../plugins/error-handler.js";
 
+import {
+  MAX_OCSP_REQUEST_BYTES,
+  OCSP_RESPONSE,
+  ocspErrorExchange,
+  type OcspExchange,
+  type OcspHttpResponse,
+} from "./ocsp-exchange.js";
+
 const tags = ["pki"];
-const OCSP_RESPONSE = "application/ocsp-response";
-/** RFC 6960 requests are small; the parser's own limit (DEFAULT_OCSP_REQUEST_LIMITS) is 64 KiB. */
-const MAX_REQUEST_BYTES = 64 * 1024;
 
 const CaParams = Type.Object({ caId: Type.String({ maxLength: 200 }) });
 const GetParams = Type.Object({
@@ -41,16 +38,24 @@ const schemaOf = (summary: string, params: unknown, extra: Record<string, unknow
   ...extra,
 });
 
-type OcspDeps = Pick<RevocationService, "answerOcsp">;
+function send(reply: FastifyReply, answer: OcspHttpResponse) {
+  return reply
+    .code(answer.status)
+    .headers(answer.headers)
+    .send(answer.body ?? undefined);
+}
 
 /**
  * The OCSP responder of each CA (RFC 6960 Appendix A): GET with the base64 request in the path
  * and POST with `application/ocsp-request`. It has its own encapsulation scope: any body is read
  * as bytes, and every failure is an OCSPResponse, never an HTML or JSON error page (§2.3).
+ * A listening server answers the common requests on the fast path (`ocsp-fast-path.ts`) before
+ * they reach Fastify; these routes answer the rest, `inject()`, and document the API. Both call
+ * the same exchange.
  */
 export async function ocspRoutes(
   app: FastifyInstance,
-  deps: { revocation: OcspDeps; clock: Clock },
+  deps: { exchange: OcspExchange },
 ): Promise<void> {
   await app.register((scope, _options, done) => {
     // Liberal in what it accepts: clients that omit or misspell the content type still get an
@@ -58,14 +63,16 @@ export async function ocspRoutes(
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       "*",
-      { parseAs: "buffer", bodyLimit: MAX_REQUEST_BYTES },
+      { parseAs: "buffer", bodyLimit: MAX_OCSP_REQUEST_BYTES },
       (_request, body, next) => next(null, body),
     );
     scope.setErrorHandler((error, request, reply) => {
       const appError = toAppError(error);
       logFailure(request, appError, error);
-      if (appError.status >= 500) return sendError(reply, "internalError", 500);
-      return sendError(reply, "malformedRequest", 200);
+      return send(
+        reply,
+        ocspErrorExchange(appError.status >= 500 ? "internalError" : "malformedRequest"),
+      );
     });
 
     scope.post<{ Params: Static<typeof CaParams> }>(
@@ -80,7 +87,7 @@ export async function ocspRoutes(
       },
       async (request, reply) => {
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        return send(request, reply, await deps.revocation.answerOcsp(request.params.caId, body));
+        return send(reply, await deps.exchange({ caId: request.params.caId, body }));
       },
     );
 
@@ -92,14 +99,12 @@ export async function ocspRoutes(
         schema: schemaOf("OCSP request by GET (base64 in the path, RFC 5019 §5)", GetParams),
       },
       async (request, reply) => {
-        let der: Uint8Array;
-        try {
-          der = decodeOcspGetRequest(request.params["*"]);
-        } catch (error) {
-          if (!isRevocationError(error)) throw error;
-          return sendError(reply, "malformedRequest", 200);
-        }
-        return send(request, reply, await deps.revocation.answerOcsp(request.params.caId, der));
+        const answer = await deps.exchange({
+          caId: request.params.caId,
+          encoded: request.params["*"],
+          ifNoneMatch: request.headers["if-none-match"],
+        });
+        return send(reply, answer);
       },
     );
 
@@ -109,48 +114,8 @@ export async function ocspRoutes(
         config: { access: { public: true } },
         schema: schemaOf("OCSP GET without a request (answered malformedRequest)", CaParams),
       },
-      (_request, reply) => sendError(reply, "malformedRequest", 200),
+      (_request, reply) => send(reply, ocspErrorExchange("malformedRequest")),
     );
     done();
   });
-
-  function send(request: FastifyRequest, reply: FastifyReply, answer: OcspAnswer) {
-    if (answer.kind === "error") return sendError(reply, answer.status, 200);
-    void reply.type(OCSP_RESPONSE);
-    if (answer.kind === "unique") {
-      // A nonce makes the response unique to its request (docs/revocation.md, RFC 5019 §6.2).
-      return reply.header("cache-control", "no-cache, no-store").send(Buffer.from(answer.der));
-    }
-    const maxAge = Math.max(
-      0,
-      Math.floor((answer.refreshAt.getTime() - deps.clock.now().getTime()) / 1000),
-    );
-    // RFC 5019 §6.2: max-age ends when this responder would sign afresh, never past nextUpdate.
-    void reply
-      .header("etag", answer.etag)
-      .header("last-modified", answer.thisUpdate.toUTCString())
-      .header("expires", answer.nextUpdate.toUTCString())
-      .header("cache-control", `max-age=${maxAge}, public, no-transform, must-revalidate`);
-    if (request.method === "GET" && matches(request.headers["if-none-match"], answer.etag)) {
-      return reply.code(304).send();
-    }
-    return reply.send(Buffer.from(answer.der));
-  }
-}
-
-function matches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
-}
-
-function sendError(
-  reply: FastifyReply,
-  status: "malformedRequest" | "unauthorized" | "internalError",
-  httpStatus: number,
-) {
-  return reply
-    .code(httpStatus)
-    .type(OCSP_RESPONSE)
-    .header("cache-control", "no-store")
-    .send(Buffer.from(ocspErrorResponse(status)));
 }
