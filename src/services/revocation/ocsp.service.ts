@@ -65,6 +65,14 @@ interface CaContext {
   checkedAt: number;
 }
 
+/** A serial's status as read at a status version (`undefined`: the CA never issued it). */
+interface CachedStatus {
+  status: SerialStatus | undefined;
+  statusVersion: number;
+  /** When an unknown serial is read again (a certificate may be issued with it later). */
+  unknownUntil: number;
+}
+
 interface CachedResponse {
   der: Uint8Array;
   etag: string;
@@ -114,6 +122,9 @@ export function createOcspService(deps: OcspServiceDeps) {
   const maxCached = deps.maxCachedResponses ?? 200_000;
   const contexts = new Map<string, Promise<CaContext | null>>();
   const cache = new Map<string, CachedResponse>();
+  // Statuses for the requests that are signed afresh (nonce, several CertIDs): the same
+  // versioning as the pre-signed responses, so a revocation reaches both alike.
+  const statusCache = new Map<string, CachedStatus>();
 
   async function loadContext(caId: string): Promise<CaContext | null> {
     // The version is read before anything it guards, so a change racing this load is noticed.
@@ -161,12 +172,53 @@ export function createOcspService(deps: OcspServiceDeps) {
     return loading;
   }
 
-  function remember(key: string, entry: CachedResponse): void {
-    if (cache.size >= maxCached) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
+  function remember<T>(map: Map<string, T>, key: string, entry: T): void {
+    if (map.size >= maxCached) {
+      const oldest = map.keys().next().value;
+      if (oldest !== undefined) map.delete(oldest);
     }
-    cache.set(key, entry);
+    map.set(key, entry);
+  }
+
+  /**
+   * The statuses of canonical serials of this CA: from memory while the CA's status version is
+   * the one they were read at (a revocation or unhold bumps it), else one indexed query for all
+   * the others. Reading the version before the rows means a racing change is never missed.
+   */
+  async function statusesOf(
+    context: CaContext,
+    serials: readonly string[],
+  ): Promise<Map<string, SerialStatus | undefined>> {
+    const out = new Map<string, SerialStatus | undefined>();
+    const now = clock.now().getTime();
+    const missing: string[] = [];
+    for (const serial of serials) {
+      const hit = statusCache.get(`${context.caId}\0${serial}`);
+      if (
+        hit &&
+        hit.statusVersion === context.statusVersion &&
+        (hit.status !== undefined || now < hit.unknownUntil)
+      ) {
+        out.set(serial, hit.status);
+      } else if (!out.has(serial)) {
+        missing.push(serial);
+      }
+    }
+    if (missing.length === 0) return out;
+    const version = context.statusVersion;
+    const rows = await repo.findSerialStatuses(db, context.caId, missing.flatMap(serialSpellings));
+    for (const serial of missing) {
+      const status = serialSpellings(serial)
+        .map((spelling) => rows.get(spelling))
+        .find(Boolean);
+      out.set(serial, status);
+      remember(statusCache, `${context.caId}\0${serial}`, {
+        status,
+        statusVersion: version,
+        unknownUntil: now + UNKNOWN_TTL_MS,
+      });
+    }
+    return out;
   }
 
   async function sign(
@@ -227,10 +279,7 @@ export function createOcspService(deps: OcspServiceDeps) {
     }
     const version = context.statusVersion;
     const isOurs = certIdMatchesIssuer(certId, context.hashes);
-    const status = isOurs
-      ? (await repo.findSerialStatuses(db, context.caId, serialSpellings(serial))).values().next()
-          .value
-      : undefined;
+    const status = isOurs ? (await statusesOf(context, [serial])).get(serial) : undefined;
     const stamp = stampOf(status);
 
     let entry =
@@ -285,7 +334,7 @@ export function createOcspService(deps: OcspServiceDeps) {
         }
       }
     }
-    remember(key, entry);
+    remember(cache, key, entry);
     return { kind: "cacheable", ...entry };
   }
 
@@ -298,17 +347,15 @@ export function createOcspService(deps: OcspServiceDeps) {
     const serials = certIds.map((id) =>
       certIdMatchesIssuer(id, context.hashes) ? canonicalSerial(id.serialNumber) : undefined,
     );
-    const spellings = serials.flatMap((serial) => (serial ? serialSpellings(serial) : []));
-    const statuses = await repo.findSerialStatuses(db, context.caId, spellings);
+    const statuses = await statusesOf(
+      context,
+      serials.filter((serial) => serial !== undefined),
+    );
     const now = clock.now();
     const nextUpdate = new Date(now.getTime() + context.validityMs);
     const responses = certIds.map((certId, i) => {
       const serial = serials[i];
-      const status = serial
-        ? serialSpellings(serial)
-            .map((s) => statuses.get(s))
-            .find(Boolean)
-        : undefined;
+      const status = serial === undefined ? undefined : statuses.get(serial);
       return { certId, certStatus: certStatusOf(status), thisUpdate: now, nextUpdate };
     });
     return { kind: "unique", der: await sign(context, responses, nonce) };

@@ -102,6 +102,10 @@ describe.each(DIALECTS)("revocation with the OpenSSL CLI (%s)", (dialect) => {
   });
 
   it("reports revoked with the reason right after a revoke, and lists it in the next CRL", async () => {
+    // Asked first, so the answers below must not come from what this node remembers.
+    for (const options of [{}, { nonce: true }]) {
+      expect(await ocsp("victim", options)).toMatch(/victim\.pem: good/);
+    }
     const before = await crlNumberNow();
     const invalidity = "2026-11-01T00:00:00.000Z";
     const response = await revoke("victim", {

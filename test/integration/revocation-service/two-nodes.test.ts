@@ -64,7 +64,7 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
   });
 
   /** Asks node `i` with OpenSSL; returns its verdict and the response bytes. */
-  async function ask(i: number): Promise<{ out: string; der: Buffer }> {
+  async function ask(i: number, nonce = false): Promise<{ out: string; der: Buffer }> {
     const file = `response-${i}.der`;
     const out = await opensslOk(work.dir, [
       "ocsp",
@@ -76,7 +76,7 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
       fixture.leaves.get("leaf")!.pem,
       "-url",
       `${urls[i]}/ocsp/${fixture.id}`,
-      "-no_nonce",
+      ...(nonce ? [] : ["-no_nonce"]),
       "-respout",
       file,
     ]);
@@ -88,6 +88,8 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
     expect(a.out).toMatch(/leaf\.pem: good/);
     expect(b.out).toMatch(/leaf\.pem: good/);
     expect(b.der.equals(a.der)).toBe(true);
+    // A nonce answer is signed afresh, from the status node 1 now remembers.
+    expect((await ask(1, true)).out).toMatch(/leaf\.pem: good/);
 
     const revoked = await t.inject({
       method: "POST",
@@ -104,6 +106,8 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
       after = await ask(1);
     }
     expect(after.out).toMatch(/Reason: cessationOfOperation/);
+    // By then node 1 has dropped the status it remembered for nonce requests as well.
+    expect((await ask(1, true)).out).toMatch(/Reason: cessationOfOperation/);
     const first = await ask(0);
     expect(first.out).toMatch(/Reason: cessationOfOperation/);
     expect(first.der.equals(after.der)).toBe(true);
