@@ -15,8 +15,7 @@
  * 2-second slices; so does a bare node:http server sending one fixed answer, the ceiling of any
  * Node.js responder under this client. Ours, warmed up first (every serial once, then 2
  * seconds), is also measured with autocannon over keep-alive connections. Before measuring, one
- * good and one revoked answer of each server are checked
- * with `openssl ocsp -respin`.
+ * good and one revoked answer of each server are checked with `openssl ocsp -respin`.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";

@@ -53,27 +53,27 @@ export function matchOcspRequest(
   }
 }
 
-/** The body, or null past the limit (RFC 6960 requests are small; see MAX_OCSP_REQUEST_BYTES). */
-function readBody(request: IncomingMessage): Promise<Buffer | null> {
+/**
+ * The body; `too_large` past the limit (RFC 6960 requests are small, see MAX_OCSP_REQUEST_BYTES);
+ * `aborted` when the client went away before sending all of it (nothing to answer, no fault).
+ */
+function readBody(request: IncomingMessage): Promise<Buffer | "too_large" | "aborted"> {
   const declared = Number(request.headers["content-length"]);
-  if (declared > MAX_OCSP_REQUEST_BYTES) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
+  if (declared > MAX_OCSP_REQUEST_BYTES) return Promise.resolve("too_large");
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_OCSP_REQUEST_BYTES) chunks.push(chunk);
     });
-    request.on("end", () =>
-      resolve(
-        size > MAX_OCSP_REQUEST_BYTES
-          ? null
-          : chunks.length === 1
-            ? chunks[0]!
-            : Buffer.concat(chunks, size),
-      ),
-    );
-    request.on("error", reject);
+    request.on("end", () => {
+      if (size > MAX_OCSP_REQUEST_BYTES) resolve("too_large");
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    // A settled Promise ignores these after "end".
+    request.on("error", () => resolve("aborted"));
+    request.on("close", () => resolve("aborted"));
   });
 }
 
@@ -97,7 +97,8 @@ export function ocspServerFactory(deps: OcspFastPathDeps) {
     try {
       if (request.method === "POST") {
         const body = await readBody(request);
-        if (body === null) {
+        if (body === "aborted") return;
+        if (body === "too_large") {
           // The client is still sending what we will not read (as Fastify does past bodyLimit).
           closeAfter = true;
           answer = ocspErrorExchange("malformedRequest");

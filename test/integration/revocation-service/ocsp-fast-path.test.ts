@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -162,6 +162,23 @@ describe.each(DIALECTS)("the OCSP fast path and the OCSP routes (%s)", (dialect)
     expect((await bytes(unknown)).equals(Buffer.from(ocspErrorResponse("unauthorized")))).toBe(
       true,
     );
+  });
+
+  it("answers nothing, and logs no fault, for a client that leaves in the middle of its body", async () => {
+    const { port } = t.server.server.address() as AddressInfo;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(
+          `POST /ocsp/${fixture.id} HTTP/1.1\r\nHost: x\r\nContent-Length: ${plain.length}\r\n\r\n`,
+        );
+        socket.write(plain.subarray(0, 10), () => socket.destroy());
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.logs.filter((line) => /OCSP/.test(String(line.msg)))).toEqual([]);
+    expect((await post(`/ocsp/${fixture.id}`, plain)).status).toBe(200);
   });
 
   it("counts OCSP answers by kind for /metrics", async () => {
