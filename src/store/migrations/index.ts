@@ -9,6 +9,7 @@ import * as m20261123100000 from "./20261123100000_pki.js";
 import * as m20261123110000 from "./20261123110000_revocation.js";
 import * as m20261123120000 from "./20261123120000_cisco.js";
 import * as m20261123130000 from "./20261123130000_csc.js";
+import * as m20261123140000 from "./20261123140000_crl_keyset.js";
 import * as m20261123150000 from "./20261123150000_certificate_names_search.js";
 
 /**
@@ -25,5 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "20261123110000_revocation": m20261123110000,
   "20261123120000_cisco": m20261123120000,
   "20261123130000_csc": m20261123130000,
+  "20261123140000_crl_keyset": m20261123140000,
   "20261123150000_certificate_names_search": m20261123150000,
 };
