@@ -121,8 +121,23 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
     return (await repo.findState(db, caId))!;
   }
 
+  // The CRL each CA served last from this node. A CRL number names one content per CA (stores
+  // are conditional on the previous number), so a small read of the number says whether the
+  // megabytes of a large CRL must be read again.
+  const served = new Map<string, PublishedCrl>();
+
   /** The current CRL, built on the spot when there is none yet or it has expired. */
   async function current(caId: string): Promise<PublishedCrl> {
+    const known = served.get(caId);
+    if (known) {
+      const head = await repo.findCrlHead(db, caId);
+      if (
+        head?.crlNumber === known.crlNumber &&
+        known.nextUpdate.getTime() > clock.now().getTime()
+      ) {
+        return known;
+      }
+    }
     let state = await repo.findState(db, caId);
     if (!state || isMissingOrExpired(state, clock.now())) {
       state = await publish(caId, isMissingOrExpired);
@@ -130,12 +145,14 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
     if (!state.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) {
       throw new AppError("service_unavailable", { message: "The CRL is being built; retry." });
     }
-    return {
+    const published = {
       der: state.crlDer,
       crlNumber: state.crlNumber,
       thisUpdate: state.crlThisUpdate,
       nextUpdate: state.crlNextUpdate,
     };
+    served.set(caId, published);
+    return published;
   }
 
   return { publish, current };

@@ -257,6 +257,19 @@ export async function findStatusVersion(db: Db, caId: string): Promise<number> {
   return row ? Number(row.status_version) : 0;
 }
 
+/** The stored CRL's number and lifetime without its bytes (which may be megabytes). */
+export async function findCrlHead(
+  db: Db,
+  caId: string,
+): Promise<{ crlNumber: number; nextUpdate: Date | null } | undefined> {
+  const row = await db
+    .selectFrom("ca_revocation_states")
+    .select(["crl_number", "crl_next_update"])
+    .where("ca_id", "=", caId)
+    .executeTakeFirst();
+  return row && { crlNumber: Number(row.crl_number), nextUpdate: dateOrNull(row.crl_next_update) };
+}
+
 export async function bumpStatusVersion(db: Db, caId: string, now: Date): Promise<void> {
   await ensureState(db, caId, now);
   await db

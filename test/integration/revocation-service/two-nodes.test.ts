@@ -91,6 +91,12 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
     // A nonce answer is signed afresh, from the status node 1 now remembers.
     expect((await ask(1, true)).out).toMatch(/leaf\.pem: good/);
 
+    // Each node serves (and remembers) the first CRL.
+    const crlEtag = async (i: number) =>
+      (await fetch(`${urls[i]}/pki/${fixture.id}/crl`)).headers.get("etag");
+    const firstCrl = await crlEtag(0);
+    expect(await crlEtag(1)).toBe(firstCrl);
+
     const revoked = await t.inject({
       method: "POST",
       url: `/api/v1/projects/${projectId}/certificates/${fixture.leaves.get("leaf")!.id}/revoke`,
@@ -112,6 +118,14 @@ describe.each(DIALECTS)("two nodes on one database (%s)", (dialect) => {
     expect(first.out).toMatch(/Reason: cessationOfOperation/);
     expect(first.der.equals(after.der)).toBe(true);
 
+    // Whichever node's job publishes the next CRL, both serve it, not the one they remember.
+    for (const i of [1, 0]) {
+      const crlDeadline = Date.now() + 20_000;
+      while ((await crlEtag(i)) === firstCrl && Date.now() < crlDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(await crlEtag(i)).not.toBe(firstCrl);
+    }
     const crls = await Promise.all(urls.map((url) => fetch(`${url}/pki/${fixture.id}/crl`)));
     const bodies = await Promise.all(crls.map(async (r) => Buffer.from(await r.arrayBuffer())));
     expect(crls.map((r) => r.status)).toEqual([200, 200]);
