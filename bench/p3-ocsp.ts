@@ -485,7 +485,6 @@ for (const database of benchDatabases()) {
       unit: "ms",
       database,
       entries: Math.round((CERTS * REVOKED_PERCENT) / 100),
-      crl_bytes: build.bytes,
       runs: CRL_RUNS,
       min: build.minMs,
       max: build.maxMs,

@@ -40,12 +40,12 @@ export function requirePublishingCa(ca: RevocationCa | undefined, caId: string) 
 }
 
 function isMissingOrExpired(state: RevocationState, now: Date): boolean {
-  return !state.crlDer || !state.crlNextUpdate || state.crlNextUpdate.getTime() <= now.getTime();
+  return !state.crlNextUpdate || state.crlNextUpdate.getTime() <= now.getTime();
 }
 
 /** Whether the stored CRL should be replaced: missing, stale, or past half its life. */
 export function isCrlDue(state: RevocationState | undefined, now: Date): boolean {
-  if (!state?.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) return true;
+  if (!state?.crlThisUpdate || !state.crlNextUpdate) return true;
   if (state.crlStatusVersion !== state.statusVersion) return true;
   const half = (state.crlThisUpdate.getTime() + state.crlNextUpdate.getTime()) / 2;
   return now.getTime() >= half;
@@ -116,43 +116,33 @@ export function createCrlPublisher(deps: CrlPublisherDeps) {
         clock.now(),
       );
       // Whether ours or another node's was stored, build again only for changes it misses.
-      needed = (state) => !state.crlDer || state.crlStatusVersion < state.statusVersion;
+      needed = (state) => !state.crlNextUpdate || state.crlStatusVersion < state.statusVersion;
     }
     return (await repo.findState(db, caId))!;
   }
 
   // The CRL each CA served last from this node. A CRL number names one content per CA (stores
-  // are conditional on the previous number), so a small read of the number says whether the
+  // are conditional on the previous number), so the small state read says whether the
   // megabytes of a large CRL must be read again.
   const served = new Map<string, PublishedCrl>();
 
   /** The current CRL, built on the spot when there is none yet or it has expired. */
   async function current(caId: string): Promise<PublishedCrl> {
-    const known = served.get(caId);
-    if (known) {
-      const head = await repo.findCrlHead(db, caId);
-      if (
-        head?.crlNumber === known.crlNumber &&
-        known.nextUpdate.getTime() > clock.now().getTime()
-      ) {
-        return known;
-      }
-    }
     let state = await repo.findState(db, caId);
     if (!state || isMissingOrExpired(state, clock.now())) {
       state = await publish(caId, isMissingOrExpired);
     }
-    if (!state.crlDer || !state.crlThisUpdate || !state.crlNextUpdate) {
+    const known = served.get(caId);
+    if (known?.crlNumber === state.crlNumber && !isMissingOrExpired(state, clock.now())) {
+      return known;
+    }
+    // Another node may have stored a newer one since: the row read here is the one served.
+    const crl = await repo.findCrl(db, caId);
+    if (!crl) {
       throw new AppError("service_unavailable", { message: "The CRL is being built; retry." });
     }
-    const published = {
-      der: state.crlDer,
-      crlNumber: state.crlNumber,
-      thisUpdate: state.crlThisUpdate,
-      nextUpdate: state.crlNextUpdate,
-    };
-    served.set(caId, published);
-    return published;
+    served.set(caId, crl);
+    return crl;
   }
 
   return { publish, current };

@@ -231,7 +231,14 @@ export async function ensureState(db: Db, caId: string, now: Date): Promise<void
 export async function findState(db: Db, caId: string): Promise<RevocationState | undefined> {
   const row = await db
     .selectFrom("ca_revocation_states")
-    .selectAll()
+    .select([
+      "ca_id",
+      "status_version",
+      "crl_number",
+      "crl_this_update",
+      "crl_next_update",
+      "crl_status_version",
+    ])
     .where("ca_id", "=", caId)
     .executeTakeFirst();
   return (
@@ -239,12 +246,32 @@ export async function findState(db: Db, caId: string): Promise<RevocationState |
       caId: row.ca_id,
       statusVersion: Number(row.status_version),
       crlNumber: Number(row.crl_number),
-      crlDer: row.crl_der && new Uint8Array(row.crl_der),
       crlThisUpdate: dateOrNull(row.crl_this_update),
       crlNextUpdate: dateOrNull(row.crl_next_update),
       crlStatusVersion: Number(row.crl_status_version),
     }
   );
+}
+
+/** The stored CRL with its bytes, as one consistent row. */
+export async function findCrl(
+  db: Db,
+  caId: string,
+): Promise<{ der: Uint8Array; crlNumber: number; thisUpdate: Date; nextUpdate: Date } | undefined> {
+  const row = await db
+    .selectFrom("ca_revocation_states")
+    .select(["crl_der", "crl_number", "crl_this_update", "crl_next_update"])
+    .where("ca_id", "=", caId)
+    .executeTakeFirst();
+  if (!row?.crl_der || row.crl_this_update === null || row.crl_next_update === null) {
+    return undefined;
+  }
+  return {
+    der: new Uint8Array(row.crl_der),
+    crlNumber: Number(row.crl_number),
+    thisUpdate: new Date(Number(row.crl_this_update)),
+    nextUpdate: new Date(Number(row.crl_next_update)),
+  };
 }
 
 /** The CA's status version alone: what OCSP polls to notice another node's revocation. */
@@ -255,19 +282,6 @@ export async function findStatusVersion(db: Db, caId: string): Promise<number> {
     .where("ca_id", "=", caId)
     .executeTakeFirst();
   return row ? Number(row.status_version) : 0;
-}
-
-/** The stored CRL's number and lifetime without its bytes (which may be megabytes). */
-export async function findCrlHead(
-  db: Db,
-  caId: string,
-): Promise<{ crlNumber: number; nextUpdate: Date | null } | undefined> {
-  const row = await db
-    .selectFrom("ca_revocation_states")
-    .select(["crl_number", "crl_next_update"])
-    .where("ca_id", "=", caId)
-    .executeTakeFirst();
-  return row && { crlNumber: Number(row.crl_number), nextUpdate: dateOrNull(row.crl_next_update) };
 }
 
 export async function bumpStatusVersion(db: Db, caId: string, now: Date): Promise<void> {

@@ -37,12 +37,14 @@ export interface CertificateRevocation {
   certificateDer: Uint8Array;
 }
 
-/** One row of `ca_revocation_states`. */
+/**
+ * One row of `ca_revocation_states` without the CRL's bytes (megabytes for a large CRL; read
+ * with `findCrl` only to serve them). A CRL is stored when its times are.
+ */
 export interface RevocationState {
   caId: string;
   statusVersion: number;
   crlNumber: number;
-  crlDer: Uint8Array | null;
   crlThisUpdate: Date | null;
   crlNextUpdate: Date | null;
   crlStatusVersion: number;
