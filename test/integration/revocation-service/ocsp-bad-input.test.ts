@@ -1,19 +1,22 @@
-import type { AddressInfo } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ocspErrorResponse } from "../../../src/pki/revocation/index.js";
 import { DIALECTS } from "../../support/dialects.js";
 import { createProject } from "../../support/identity.js";
-import { createTestApp, type TestApp } from "../../support/test-app.js";
-import { makeWorkDir, opensslOk, type WorkDir } from "../revocation/openssl-pki.js";
+import type { TestApp } from "../../support/test-app.js";
+import { opensslOk, type WorkDir } from "../revocation/openssl-pki.js";
 
-import { createCa, importOpensslCa, issueLeaf, type FixtureCa } from "./revocation-fixture.js";
+import {
+  listeningOcspSetup,
+  type FixtureCa,
+  type ListeningOcspSetup,
+} from "./revocation-fixture.js";
 
 const MALFORMED = Buffer.from(ocspErrorResponse("malformedRequest"));
 const UNAUTHORIZED = Buffer.from(ocspErrorResponse("unauthorized"));
 
 describe.each(DIALECTS)("OCSP and publication with bad input (%s)", (dialect) => {
+  let setup: ListeningOcspSetup;
   let t: TestApp;
   let work: WorkDir;
   let base: string;
@@ -21,35 +24,16 @@ describe.each(DIALECTS)("OCSP and publication with bad input (%s)", (dialect) =>
   let requestDer: Buffer;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    await t.server.listen({ host: "127.0.0.1", port: 0 });
-    base = `http://127.0.0.1:${(t.server.server.address() as AddressInfo).port}`;
-    const projectId = await createProject(t, "pki");
-    work = makeWorkDir();
-    fixture = await importOpensslCa(
-      t,
-      projectId,
-      await createCa(work, "Bad Input CA", "ECDSA-P256"),
-      "ca_badinput1",
-    );
-    const leaf = await issueLeaf(t, projectId, fixture, "leaf", "77");
-    await opensslOk(work.dir, [
-      "ocsp",
-      "-issuer",
-      fixture.ca.pem,
-      "-cert",
-      leaf.pem,
-      "-no_nonce",
-      "-reqout",
-      "request.der",
-    ]);
-    requestDer = Buffer.from(work.read("request.der"));
+    setup = await listeningOcspSetup(dialect, {
+      name: "Bad Input CA",
+      id: "ca_badinput1",
+      leafSerial: "77",
+    });
+    ({ t, work, base, fixture } = setup);
+    requestDer = await setup.ocspRequest("request.der", false);
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    work?.remove();
-  });
+  afterAll(async () => setup?.close());
 
   async function post(path: string, body: Buffer | string, contentType?: string) {
     return fetch(`${base}${path}`, {

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ocspErrorResponse } from "../../../src/pki/revocation/index.js";
 import { DIALECTS } from "../../support/dialects.js";
-import { createProject } from "../../support/identity.js";
-import { createTestApp, type TestApp } from "../../support/test-app.js";
-import { makeWorkDir, opensslOk, type WorkDir } from "../revocation/openssl-pki.js";
+import type { TestApp } from "../../support/test-app.js";
+import { opensslOk, type WorkDir } from "../revocation/openssl-pki.js";
 
-import { createCa, importOpensslCa, issueLeaf, type FixtureCa } from "./revocation-fixture.js";
+import {
+  listeningOcspSetup,
+  type FixtureCa,
+  type ListeningOcspSetup,
+} from "./revocation-fixture.js";
 
 const MALFORMED = Buffer.from(ocspErrorResponse("malformedRequest"));
 
@@ -18,6 +21,7 @@ const MALFORMED = Buffer.from(ocspErrorResponse("malformedRequest"));
  * reach the Fastify routes. Both must give the same answers.
  */
 describe.each(DIALECTS)("the OCSP fast path and the OCSP routes (%s)", (dialect) => {
+  let setup: ListeningOcspSetup;
   let t: TestApp;
   let work: WorkDir;
   let base: string;
@@ -26,39 +30,17 @@ describe.each(DIALECTS)("the OCSP fast path and the OCSP routes (%s)", (dialect)
   let withNonce: Buffer;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
-    await t.server.listen({ host: "127.0.0.1", port: 0 });
-    base = `http://127.0.0.1:${(t.server.server.address() as AddressInfo).port}`;
-    const projectId = await createProject(t, "pki");
-    work = makeWorkDir();
-    fixture = await importOpensslCa(
-      t,
-      projectId,
-      await createCa(work, "Fast Path CA", "ECDSA-P256"),
-      "ca_fastpath1",
-    );
-    const leaf = await issueLeaf(t, projectId, fixture, "leaf", "0f0f");
-    const request = (file: string, nonce: boolean) =>
-      opensslOk(work.dir, [
-        "ocsp",
-        "-issuer",
-        fixture.ca.pem,
-        "-cert",
-        leaf.pem,
-        ...(nonce ? [] : ["-no_nonce"]),
-        "-reqout",
-        file,
-      ]);
-    await request("plain.der", false);
-    await request("nonce.der", true);
-    plain = Buffer.from(work.read("plain.der"));
-    withNonce = Buffer.from(work.read("nonce.der"));
+    setup = await listeningOcspSetup(dialect, {
+      name: "Fast Path CA",
+      id: "ca_fastpath1",
+      leafSerial: "0f0f",
+    });
+    ({ t, work, base, fixture } = setup);
+    plain = await setup.ocspRequest("plain.der", false);
+    withNonce = await setup.ocspRequest("nonce.der", true);
   }, 60_000);
 
-  afterAll(async () => {
-    await t?.close();
-    work?.remove();
-  });
+  afterAll(async () => setup?.close());
 
   const post = (path: string, body: Buffer, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {

@@ -1,14 +1,20 @@
 import { createHash, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 
 import { canImport } from "../../../src/keys/key-store.js";
 import { parseCertificate } from "../../../src/pki/certificate-info.js";
-import type { TestApp } from "../../support/test-app.js";
+import type { Dialect } from "../../../src/store/db.js";
+import { createProject } from "../../support/identity.js";
+import { createTestApp, type TestApp } from "../../support/test-app.js";
 import {
   createCa,
   issueCertificate,
+  makeWorkDir,
+  opensslOk,
   type IssuedCertificate,
   type TestCa,
+  type WorkDir,
 } from "../revocation/openssl-pki.js";
 
 /**
@@ -124,3 +130,51 @@ export async function issueLeaf(
 }
 
 export { createCa };
+
+/** A test app listening on loopback, with an OpenSSL-made P-256 CA imported and one leaf. */
+export interface ListeningOcspSetup {
+  t: TestApp;
+  work: WorkDir;
+  /** http://127.0.0.1:PORT of the listening server. */
+  base: string;
+  projectId: string;
+  fixture: FixtureCa;
+  /** An OCSP request for the leaf by `openssl ocsp -reqout`, kept as `file` in `work`. */
+  ocspRequest(file: string, nonce: boolean): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export async function listeningOcspSetup(
+  dialect: Dialect,
+  ca: { name: string; id: string; leafSerial: string },
+): Promise<ListeningOcspSetup> {
+  const t = await createTestApp(dialect);
+  const work = makeWorkDir();
+  try {
+    await t.server.listen({ host: "127.0.0.1", port: 0 });
+    const base = `http://127.0.0.1:${(t.server.server.address() as AddressInfo).port}`;
+    const projectId = await createProject(t, "pki");
+    const fixture = await importOpensslCa(
+      t,
+      projectId,
+      await createCa(work, ca.name, "ECDSA-P256"),
+      ca.id,
+    );
+    const leaf = await issueLeaf(t, projectId, fixture, "leaf", ca.leafSerial);
+    const ocspRequest = async (file: string, nonce: boolean) => {
+      const noNonce = nonce ? [] : ["-no_nonce"];
+      const args = ["ocsp", "-issuer", fixture.ca.pem, "-cert", leaf.pem, ...noNonce];
+      await opensslOk(work.dir, [...args, "-reqout", file]);
+      return Buffer.from(work.read(file));
+    };
+    const close = async () => {
+      await t.close();
+      work.remove();
+    };
+    return { t, work, base, projectId, fixture, ocspRequest, close };
+  } catch (error) {
+    await t.close();
+    work.remove();
+    throw error;
+  }
+}
