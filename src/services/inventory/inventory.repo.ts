@@ -233,19 +233,23 @@ function statusCondition(eb: Eb, statuses: readonly string[], now: number): Expr
   return eb.or(alternatives);
 }
 
+/** The project's certificate_names rows (`n`) that start with `q`, case-insensitively. */
+function namesStartingWith(db: Db, projectId: string, q: string) {
+  const name = q.trim().toLowerCase();
+  return db
+    .selectFrom("certificate_names as n")
+    .where("n.project_id", "=", projectId)
+    .where("n.name", ">=", name)
+    .where("n.name", "<", name + MAX_CHAR);
+}
+
 /**
  * `q`: a name prefix from certificate_names (index range scan), or an exact serial number or
  * fingerprint. A UNION of index lookups, rather than an OR across tables, keeps every branch on
  * its own index.
  */
 function queryCondition(eb: Eb, db: Db, projectId: string, q: string): Expression<SqlBool> {
-  const name = q.trim().toLowerCase();
-  const byName = db
-    .selectFrom("certificate_names")
-    .select("certificate_id as id")
-    .where("project_id", "=", projectId)
-    .where("name", ">=", name)
-    .where("name", "<", name + MAX_CHAR);
+  const byName = namesStartingWith(db, projectId, q).select("n.certificate_id as id");
   const hex = hexQuery(q);
   if (hex === null) return eb("c.id", "in", byName);
   const serials = serialCandidates(hex);
@@ -289,20 +293,15 @@ function namePageIds(
     !filter.caIds?.length &&
     !filter.profileIds?.length;
   if (!isNameOnly) return null;
-  const name = q.toLowerCase();
   // certificate_names carries the same sort keys under the same column names.
   const names: KeysetSpec = {
     ...spec,
     column: spec.column!.replace(/^c\./, "n."),
     idColumn: "n.certificate_id",
   };
-  let page = db
-    .selectFrom("certificate_names as n")
+  let page = namesStartingWith(db, projectId, q)
     .select(["n.certificate_id", sql.ref(names.column!).as("sort_key")])
-    .distinct()
-    .where("n.project_id", "=", projectId)
-    .where("n.name", ">=", name)
-    .where("n.name", "<", name + MAX_CHAR);
+    .distinct();
   const after = keysetWhere(names, cursor);
   if (after) page = page.where(after);
   for (const { column, direction } of keysetOrder(names)) {
