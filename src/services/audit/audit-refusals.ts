@@ -1,6 +1,7 @@
 import type { Actor } from "../actor.js";
-import type { AuditService } from "../audit/audit.service.js";
-import type { AuditSpec } from "../audit/audit.types.js";
+
+import type { AuditService } from "./audit.service.js";
+import type { AuditSpec } from "./audit.types.js";
 
 /** Set just before `audit.record` runs: from then on `record` writes any failure entry itself. */
 export interface AuditAttempt {

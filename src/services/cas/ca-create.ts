@@ -13,11 +13,11 @@ import { parseCsr } from "../../pki/csr.js";
 import { normalizeSubject } from "../../pki/names.js";
 import { isForeignKeyViolation, isUniqueViolation, type Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
+import { auditRefusals, type AuditAttempt } from "../audit/audit-refusals.js";
 import type { AuditService } from "../audit/audit.service.js";
 import { recordFieldsOf } from "../issuance/certificate-record.fns.js";
 import { insertCertificate } from "../issuance/certificate-rows.repo.js";
 
-import { auditRefusals, type AuditAttempt } from "./audit-refusals.js";
 import { unprocessable } from "./ca-errors.fns.js";
 import type { IssuingCa } from "./ca-issuer.js";
 import * as repo from "./cas.repo.js";

@@ -11,9 +11,9 @@ import { parseCsr } from "../../pki/csr.js";
 import { publicKeyOfPrivateKey } from "../../pki/private-key.js";
 import { isForeignKeyViolation, isUniqueViolation, type Db } from "../../store/db.js";
 import type { Actor } from "../actor.js";
+import { auditRefusals, type AuditAttempt } from "../audit/audit-refusals.js";
 import type { AuditService } from "../audit/audit.service.js";
 
-import { auditRefusals, type AuditAttempt } from "./audit-refusals.js";
 import { linkedChainPem } from "./ca-chain.fns.js";
 import { unprocessable } from "./ca-errors.fns.js";
 import * as repo from "./cas.repo.js";
