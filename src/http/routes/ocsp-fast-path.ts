@@ -126,7 +126,9 @@ export function ocspServerFactory(deps: OcspFastPathDeps) {
 
   return (handler: HttpHandler, options: FastifyServerOptions): Server => {
     const server = createServer((request, response) => {
-      const target = matchOcspRequest(request.method, request.url);
+      // Once close() began, Fastify answers everything (503 while closing, as for other routes):
+      // the fast path would reach a database that is being closed.
+      const target = server.listening ? matchOcspRequest(request.method, request.url) : undefined;
       if (target === undefined) handler(request, response);
       else {
         serve(request, response, target).catch((error: unknown) => {
