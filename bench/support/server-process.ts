@@ -54,6 +54,15 @@ export function ensureBuilt(): void {
   if (result.status !== 0) throw new Error("npm run build failed; fix the build, then re-run");
 }
 
+/**
+ * `--cpu-prof` into CERTSMITH_BENCH_CPU_PROFILE_DIR when it is set: every server a bench starts
+ * writes a V8 CPU profile there on exit (open it in Chrome DevTools or `npx speedscope`).
+ */
+function cpuProfileOptions(): string[] {
+  const dir = process.env.CERTSMITH_BENCH_CPU_PROFILE_DIR;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** The environment for the server: none of the caller's CERTSMITH_* settings leak in. */
 function serverEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -93,6 +102,7 @@ export async function startServer(
   const logFd = openSync(logFile, "a");
   const args = [
     ...nodeOptionsOfStart(),
+    ...cpuProfileOptions(),
     MAIN_JS,
     "serve",
     "--port",

@@ -17,6 +17,7 @@ import type { DatabaseConfig } from "../config/config.types.js";
 
 import type { Database } from "./database.js";
 import { MIGRATIONS } from "./migrations/index.js";
+import { startSqliteCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import { withStatementCache } from "./sqlite-statement-cache.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -60,7 +61,7 @@ function openPostgres(config: DatabaseConfig): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-function openSqlite(file: string): Kysely<Database> {
+function openSqlite(file: string): { db: Kysely<Database>; checkpointer: SqliteCheckpointer } {
   mkdirSync(path.dirname(file), { recursive: true });
   const Driver = requireDriver("better-sqlite3") as typeof SQLite;
   const database = new Driver(file);
@@ -68,14 +69,16 @@ function openSqlite(file: string): Kysely<Database> {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
+  return { db, checkpointer: startSqliteCheckpointer(database, file) };
 }
 
 export function openStore(config: DatabaseConfig): Store {
   const dialect: Dialect = config.kind;
-  const db = dialect === "postgres" ? openPostgres(config) : openSqlite(config.sqlitePath!);
+  const sqlite = dialect === "sqlite" ? openSqlite(config.sqlitePath!) : null;
+  const db = sqlite ? sqlite.db : openPostgres(config);
   let closed = false;
   return {
     db,
@@ -94,6 +97,7 @@ export function openStore(config: DatabaseConfig): Store {
     async close() {
       if (closed) return;
       closed = true;
+      await sqlite?.checkpointer.stop();
       await db.destroy();
     },
   };
