@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 
 import type { CiscoConfig } from "../config/config.types.js";
@@ -33,6 +33,7 @@ import {
 import { registerHttpMetrics } from "./plugins/metrics.js";
 import { registerRequestId, requestIdFor } from "./plugins/request-id.js";
 import { enforceRouteContract } from "./plugins/route-contract.js";
+import { RequestLogController } from "./request-log.js";
 import { cellAdminRoutes } from "./routes/compat/cell-admin.js";
 import { cellVaultRoutes } from "./routes/compat/cell-vault.js";
 import { ciscoCapfRoutes } from "./routes/compat/cisco-capf.js";
@@ -114,7 +115,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     genReqId: requestIdFor,
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: "request_id" }),
+    logController: new RequestLogController(),
     bodyLimit: deps.bodyLimitBytes,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
