@@ -17,6 +17,18 @@ describe("ids", () => {
     expect(ulid(1_800_000_000_001) > ids.at(-1)!).toBe(true);
   });
 
+  it("encode the 80 random bits as one base32 number, incremented by one within a millisecond", () => {
+    const decode = (body: string) =>
+      [...body.slice(10)].reduce(
+        (n, c) => n * 32n + BigInt("0123456789ABCDEFGHJKMNPQRSTVWXYZ".indexOf(c)),
+        0n,
+      );
+    const ids = Array.from({ length: 200 }, () => ulid(1_900_000_000_000));
+    for (let i = 1; i < ids.length; i++) {
+      expect(decode(ids[i]!) - decode(ids[i - 1]!)).toBe(1n);
+    }
+  });
+
   it("encode the time in the first ten characters, and never go backwards with the clock", () => {
     const at = 2_000_000_000_000;
     const decode = (body: string) =>

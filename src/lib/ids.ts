@@ -39,16 +39,22 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits → 16 base32 characters, most significant first.
-  let bits = 0n;
-  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+/** Five bytes from `offset` (40 bits, exact in a double) as 8 base32 characters. */
+function encode40Bits(bytes: Uint8Array, offset: number): string {
+  let value = 0;
+  for (let i = offset; i < offset + 5; i++) value = value * 256 + bytes[i]!;
   let out = "";
-  for (let i = 0; i < 16; i++) {
-    out = ALPHABET[Number(bits & 31n)]! + out;
-    bits >>= 5n;
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[value % 32]! + out;
+    value = Math.floor(value / 32);
   }
   return out;
+}
+
+function encodeRandom(bytes: Uint8Array): string {
+  // 80 bits → 16 base32 characters, most significant first: two 40-bit halves, without BigInt
+  // (ids are minted several times per request).
+  return encode40Bits(bytes, 0) + encode40Bits(bytes, 5);
 }
 
 function incrementRandom(bytes: Uint8Array): Uint8Array {

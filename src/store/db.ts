@@ -3,14 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import type SQLite from "better-sqlite3";
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type MigrationResultSet,
-} from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from "kysely";
 import type pg from "pg";
 
 import type { DatabaseConfig } from "../config/config.types.js";
@@ -18,6 +11,7 @@ import type { DatabaseConfig } from "../config/config.types.js";
 import type { Database } from "./database.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { startSqliteCheckpointer, type SqliteCheckpointer } from "./sqlite-checkpointer.js";
+import { ImmediateSqliteDialect } from "./sqlite-immediate-dialect.js";
 import { withStatementCache } from "./sqlite-statement-cache.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -70,7 +64,7 @@ function openSqlite(file: string): { db: Kysely<Database>; checkpointer: SqliteC
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
   });
   return { db, checkpointer: startSqliteCheckpointer(database, file) };
 }

@@ -1,4 +1,4 @@
-import { SqliteAdapter, sql, type ExpressionBuilder, type Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 
 import type { Database } from "../../store/database.js";
 import type { Db } from "../../store/db.js";
@@ -47,21 +47,6 @@ function toEntry(row: Selectable<AuditEntriesTable>): AuditEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-/**
- * SQLite: a transaction that reads before it writes can fail with SQLITE_BUSY when another
- * connection wrote meanwhile (the read snapshot cannot be upgraded, and busy_timeout does not
- * help). Writing first takes the write lock up front, waiting politely for it. PostgreSQL needs
- * nothing here: the head row is locked later, at append time, so the lock is held briefly.
- */
-export async function takeWriteLockEarly(db: Db): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return;
-  await db
-    .updateTable("audit_head")
-    .set((eb) => ({ last_sequence: eb.ref("last_sequence") }))
-    .where("id", "=", 1)
-    .execute();
 }
 
 /**

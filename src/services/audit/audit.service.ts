@@ -74,8 +74,7 @@ export function createAuditService(deps: AuditServiceDeps) {
 
   /**
    * Appends one entry inside the caller's transaction `trx`. The head row stays locked until that
-   * transaction ends, so keep the rest of it short. On SQLite, a caller that reads before its
-   * first write should call `record()` instead (it takes the write lock first).
+   * transaction ends, so keep the rest of it short.
    */
   async function append(
     trx: Db,
@@ -116,7 +115,6 @@ export function createAuditService(deps: AuditServiceDeps) {
     const code = isAppError(error) ? error.code : "internal_error";
     try {
       await db.transaction().execute(async (trx) => {
-        await repo.takeWriteLockEarly(trx);
         await append(trx, actor, spec, {
           result: "failure",
           errorCode: code,
@@ -142,7 +140,6 @@ export function createAuditService(deps: AuditServiceDeps) {
   ): Promise<T> {
     try {
       return await db.transaction().execute(async (trx) => {
-        await repo.takeWriteLockEarly(trx);
         const result = await fn(trx);
         await append(trx, actor, spec, outcomeOf?.(result));
         return result;
