@@ -9,6 +9,10 @@
  * request authenticated, policy checked, certificate row + names + audit entry written).
  * cfssl: POST /api/v1/cfssl/sign {"certificate_request","hosts"} (Debian golang-cfssl).
  * Any error or non-2xx answer fails the bench. Without cfssl installed only our figures print.
+ *
+ * Beside the rates: the server's CPU time per certificate (all its threads, from /proc), for
+ * Certsmith and for cfssl. With the load generator on the same cores the rates swing by ±30 %
+ * between runs; CPU per certificate moves by a few percent, so it is the figure to compare builds.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +25,12 @@ import { freePort } from "../test/support/ports.js";
 
 import { benchDatabases, storageFor, type ServerStorage } from "./support/databases.js";
 import { emit, envInteger, note, round } from "./support/emit.js";
-import { adminApiHeaders, ensureBuilt, startServer } from "./support/server-process.js";
+import {
+  adminApiHeaders,
+  ensureBuilt,
+  processCpuMs,
+  startServer,
+} from "./support/server-process.js";
 
 type KeyKind = "ECDSA-P256" | "RSA-2048";
 
@@ -94,22 +103,29 @@ async function load(target: Load, connections: number, seconds: number): Promise
   return result;
 }
 
-/** Certificates per second and latency of `target` at each connection count. */
-async function measureAll(
-  target: Load,
-): Promise<Map<number, { perSecond: number; p50: number; p99: number; requests: number }>> {
-  const figures = new Map<
-    number,
-    { perSecond: number; p50: number; p99: number; requests: number }
-  >();
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** CPU time the server process used per certificate, in ms. */
+  cpuMs: number;
+}
+
+/** Certificates per second, latency and server CPU per certificate at each connection count. */
+async function measureAll(target: Load, serverPid: number): Promise<Map<number, Figures>> {
+  const figures = new Map<number, Figures>();
   for (const connections of CONNECTIONS) {
     await load(target, connections, WARM_UP_SECONDS);
+    const cpuBefore = processCpuMs(serverPid);
     const result = await load(target, connections, SECONDS);
+    const cpuUsed = processCpuMs(serverPid) - cpuBefore;
     figures.set(connections, {
       perSecond: round(result.requests.total / result.duration, 0),
       p50: result.latency.p50,
       p99: result.latency.p99,
       requests: result.requests.total,
+      cpuMs: round(cpuUsed / result.requests.total, 3),
     });
   }
   return figures;
@@ -131,7 +147,7 @@ async function certsmithFigures(database: ServerStorage, csrs: Map<KeyKind, stri
     };
     const projects = (await api("GET", "/api/v1/projects?limit=1")) as { items: { id: string }[] };
     const projectId = projects.items[0]!.id;
-    const out = new Map<KeyKind, Awaited<ReturnType<typeof measureAll>>>();
+    const out = new Map<KeyKind, Map<number, Figures>>();
     for (const kind of KEYS) {
       const ca = await api("POST", `/api/v1/projects/${projectId}/cas`, {
         name: `p1-${kind}`,
@@ -145,7 +161,7 @@ async function certsmithFigures(database: ServerStorage, csrs: Map<KeyKind, stri
         headers,
       };
       note(`certsmith ${kind}: ${CONNECTIONS.join("/")} connections, ${SECONDS} s each`);
-      out.set(kind, await measureAll(target));
+      out.set(kind, await measureAll(target, server.pid));
     }
     return out;
   } finally {
@@ -154,7 +170,7 @@ async function certsmithFigures(database: ServerStorage, csrs: Map<KeyKind, stri
 }
 
 async function cfsslFigures(dir: string, csrs: Map<KeyKind, string>) {
-  const out = new Map<KeyKind, Awaited<ReturnType<typeof measureAll>>>();
+  const out = new Map<KeyKind, Map<number, Figures>>();
   if (spawnSync("cfssl", ["version"]).status !== 0) {
     note("cfssl is not installed (apt-get install golang-cfssl): no peer figures");
     return out;
@@ -214,7 +230,7 @@ async function cfsslFigures(dir: string, csrs: Map<KeyKind, string>) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       note(`cfssl ${kind}: ${CONNECTIONS.join("/")} connections, ${SECONDS} s each`);
-      out.set(kind, await measureAll({ url, body, headers: {} }));
+      out.set(kind, await measureAll({ url, body, headers: {} }, child.pid!));
     } finally {
       child.kill("SIGTERM");
     }
@@ -244,6 +260,7 @@ try {
       });
       emit({ metric: "p1_cfssl_latency_p50", value: f.p50, unit: "ms", ...context });
       emit({ metric: "p1_cfssl_latency_p99", value: f.p99, unit: "ms", ...context });
+      emit({ metric: "p1_cfssl_cpu_per_certificate", value: f.cpuMs, unit: "ms", ...context });
     }
   }
   for (const database of benchDatabases()) {
@@ -262,11 +279,23 @@ try {
           });
           emit({ metric: "p1_issuance_latency_p50", value: f.p50, unit: "ms", ...context });
           emit({ metric: "p1_issuance_latency_p99", value: f.p99, unit: "ms", ...context });
+          emit({
+            metric: "p1_issuance_cpu_per_certificate",
+            value: f.cpuMs,
+            unit: "ms",
+            ...context,
+          });
           const theirs = peer.get(kind)?.get(connections);
           if (theirs) {
             emit({
               metric: "p1_issuance_ratio_to_cfssl",
               value: round(f.perSecond / theirs.perSecond, 2),
+              unit: "ratio",
+              ...context,
+            });
+            emit({
+              metric: "p1_issuance_cpu_ratio_to_cfssl",
+              value: round(theirs.cpuMs / f.cpuMs, 2),
               unit: "ratio",
               ...context,
             });

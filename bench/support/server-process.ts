@@ -151,6 +151,24 @@ export async function startServer(
   return { child, pid: child.pid!, baseUrl, readyMs, log, stop };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux build in use). */
+const USER_HZ = 100;
+
+/**
+ * CPU time a process (all its threads) has used so far, user + system, in milliseconds, from
+ * /proc/PID/stat (Linux). Divided by the requests served between two readings it gives the cost
+ * of a request, a figure that varies far less than requests per second when the load generator
+ * shares the machine's cores.
+ */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start with the state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / USER_HZ;
+}
+
 /** Resident set size of a process in MiB, from /proc/PID/status (Linux). */
 export function residentMiB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
