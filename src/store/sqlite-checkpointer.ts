@@ -102,7 +102,12 @@ export function startSqliteCheckpointer(
     const changes = totalChanges.get() as number;
     const isBusy = changes - lastChanges >= busyChanges;
     lastChanges = changes;
-    if (isBusy && worker === null && !stopped) startWorker();
+    if (!isBusy || worker !== null || stopped) return;
+    try {
+      startWorker();
+    } catch {
+      // No worker (thread limits, out of memory): autocheckpoint is still on, as without one.
+    }
   }, tickMs);
   sampler.unref();
 
