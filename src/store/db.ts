@@ -3,7 +3,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import type SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from "kysely";
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteAdapter,
+  sql,
+  type MigrationResultSet,
+} from "kysely";
 import type pg from "pg";
 
 import type { DatabaseConfig } from "../config/config.types.js";
@@ -67,6 +74,11 @@ function openSqlite(file: string): { db: Kysely<Database>; checkpointer: SqliteC
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
   });
   return { db, checkpointer: startSqliteCheckpointer(database, file) };
+}
+
+/** The dialect behind a database or transaction handle, for the few repos that need its own SQL. */
+export function dialectOf(db: Kysely<Database>): Dialect {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? "sqlite" : "postgres";
 }
 
 export function openStore(config: DatabaseConfig): Store {

@@ -1,7 +1,7 @@
-import { sql, type ExpressionBuilder, type Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from "kysely";
 
 import type { Database } from "../../store/database.js";
-import type { Db } from "../../store/db.js";
+import { dialectOf, type Db } from "../../store/db.js";
 import type { AuditEntriesTable } from "../../store/tables/audit.table.js";
 
 import type { AuditEntry, AuditFilter, AuditOrder, ChainHead } from "./audit.types.js";
@@ -65,10 +65,6 @@ export async function advanceHead(db: Db): Promise<{ sequence: number; prevHash:
   return { sequence: Number(row.last_sequence), prevHash: row.last_hash };
 }
 
-export async function setHeadHash(db: Db, hash: string): Promise<void> {
-  await db.updateTable("audit_head").set({ last_hash: hash }).where("id", "=", 1).execute();
-}
-
 /**
  * The head, plus the highest stored sequence read in the same statement (one snapshot), so
  * entries inserted behind the head's back are told apart from appends racing the read.
@@ -93,28 +89,48 @@ export async function readHead(db: Db): Promise<ChainHead & { maxStoredSequence:
   };
 }
 
-export async function insertEntry(db: Db, entry: AuditEntry): Promise<void> {
+function entryRow(entry: AuditEntry): Insertable<AuditEntriesTable> {
+  return {
+    sequence: entry.sequence,
+    id: entry.id,
+    created_at: entry.createdAt.getTime(),
+    actor_type: entry.actorType,
+    actor_id: entry.actorId,
+    actor_name: entry.actorName,
+    action: entry.action,
+    target_type: entry.targetType,
+    target_id: entry.targetId,
+    project_id: entry.projectId,
+    result: entry.result,
+    error_code: entry.errorCode,
+    request_id: entry.requestId,
+    source_ip: entry.sourceIp,
+    details: canonicalJson(entry.details),
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+/**
+ * Stores `entry` and makes its hash the head's. On PostgreSQL both happen in one statement (a
+ * data-modifying CTE): the head row stays locked from `advanceHead` to COMMIT, so every round
+ * trip saved there is time other appenders, on any node, no longer wait.
+ */
+export async function insertEntryAsHead(db: Db, entry: AuditEntry): Promise<void> {
+  const setHead = { last_hash: entry.hash };
+  if (dialectOf(db) === "sqlite") {
+    // SQLite's WITH cannot hold an INSERT; the whole transaction holds the write lock anyway.
+    await db.insertInto("audit_entries").values(entryRow(entry)).execute();
+    await db.updateTable("audit_head").set(setHead).where("id", "=", 1).execute();
+    return;
+  }
   await db
-    .insertInto("audit_entries")
-    .values({
-      sequence: entry.sequence,
-      id: entry.id,
-      created_at: entry.createdAt.getTime(),
-      actor_type: entry.actorType,
-      actor_id: entry.actorId,
-      actor_name: entry.actorName,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      project_id: entry.projectId,
-      result: entry.result,
-      error_code: entry.errorCode,
-      request_id: entry.requestId,
-      source_ip: entry.sourceIp,
-      details: canonicalJson(entry.details),
-      prev_hash: entry.prevHash,
-      hash: entry.hash,
-    })
+    .with("entry", (qb) =>
+      qb.insertInto("audit_entries").values(entryRow(entry)).returning("sequence"),
+    )
+    .updateTable("audit_head")
+    .set(setHead)
+    .where("id", "=", 1)
     .execute();
 }
 

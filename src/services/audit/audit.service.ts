@@ -106,8 +106,7 @@ export function createAuditService(deps: AuditServiceDeps) {
       prevHash,
     };
     const full: AuditEntry = { ...entry, hash: entryHash(entry) };
-    await repo.insertEntry(trx, full);
-    await repo.setHeadHash(trx, full.hash);
+    await repo.insertEntryAsHead(trx, full);
     return full;
   }
 
