@@ -4,6 +4,7 @@ import type { Database } from "../../store/database.js";
 import { dialectOf, type Db } from "../../store/db.js";
 import type { AuditEntriesTable } from "../../store/tables/audit.table.js";
 
+import { toAuditRecord } from "./audit-record.fns.js";
 import type { AuditEntry, AuditFilter, AuditOrder, ChainHead } from "./audit.types.js";
 import { canonicalJson } from "./canonical-json.fns.js";
 
@@ -89,25 +90,12 @@ export async function readHead(db: Db): Promise<ChainHead & { maxStoredSequence:
   };
 }
 
+/** The stored row: the exported record's fields, with the time as epoch ms and details as text. */
 function entryRow(entry: AuditEntry): Insertable<AuditEntriesTable> {
   return {
-    sequence: entry.sequence,
-    id: entry.id,
+    ...toAuditRecord(entry),
     created_at: entry.createdAt.getTime(),
-    actor_type: entry.actorType,
-    actor_id: entry.actorId,
-    actor_name: entry.actorName,
-    action: entry.action,
-    target_type: entry.targetType,
-    target_id: entry.targetId,
-    project_id: entry.projectId,
-    result: entry.result,
-    error_code: entry.errorCode,
-    request_id: entry.requestId,
-    source_ip: entry.sourceIp,
     details: canonicalJson(entry.details),
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
   };
 }
 
