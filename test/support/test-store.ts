@@ -16,8 +16,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * PostgreSQL only: what follows `CREATE DATABASE name`, e.g. a template and locale to test
+   * behaviour under a collation other than the cluster's default.
+   */
+  postgresCreateOptions?: string;
+}
+
 /** A fresh, empty database of the dialect: a temp SQLite file, or a new database in the run's cluster. */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(path.join(os.tmpdir(), "certsmith-sqlite-"));
     const file = path.join(dir, "test.db");
@@ -38,7 +49,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   const name = `t_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} ${options.postgresCreateOptions ?? ""}`);
   await admin.end();
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   return {
